@@ -1,0 +1,46 @@
+"""The plugin's options in mkdocs.yml, as a typed MkDocs `Config`.
+
+Option names are French, like the format's keys, because learners write them.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+from .model import Kind
+
+
+class CheminementConfig(Config):
+    enabled = c.Type(bool, default=True)
+
+    # Where the competence framework is, relative to mkdocs.yml (default: in docs_dir).
+    referentiel = c.Optional(c.File(exists=False))
+
+    # Language of labels and messages; default: the theme's language.
+    langue = c.Optional(c.Choice(("fr", "en")))
+
+    # Top-level folders that hold each kind of note (folder name -> kind).
+    dossiers = c.DictOfItems(c.Choice(tuple(k.value for k in Kind)), default={
+        "parcours": "parcours",
+        "competences": "competence",
+        "recits": "recit",
+        "traces": "trace",
+    })
+
+    # Folders whose notes are private unless marked `visibilite: public`.
+    dossiers_prives = c.ListOfItems(c.Type(str), default=["journal"])
+
+    # `tout`: every note not marked private is published; `explicite`: only notes marked
+    # `visibilite: public` are.
+    publication = c.Choice(("tout", "explicite"), default="tout")
+
+    # Generated pages (source paths; MkDocs turns them into URLs).
+    page_competences = c.Type(str, default="competences/index.md")
+    page_chronologie = c.Type(str, default="chronologie.md")
+
+    # Timeline order: `recent` (newest first, like a CV) or `ancien` (oldest first).
+    ordre_chronologie = c.Choice(("recent", "ancien"), default="recent")
+
+    # Build the navigation (home, sections, timeline) when mkdocs.yml declares no `nav`.
+    navigation = c.Type(bool, default=True)

@@ -1,0 +1,77 @@
+"""Partial ISO dates: `2025`, `2025-03`, `2025-03-12`.
+
+A learner often remembers only the year of a job or the month of a training. A partial date
+sorts at the start of its period and is displayed as written ("mars 2025", not
+"1 mars 2025"), so the portfolio never claims a precision the learner did not give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+from babel.dates import format_date
+
+_ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to the year, the month or the day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate:
+        """Read a YAML value (`2025` arrives as an int) or raise ValueError."""
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise ValueError(value)
+        match = _ISO.fullmatch(str(value).strip())
+        if not match:
+            raise ValueError(value)
+        year, month, day = (int(part) if part else None for part in match.groups())
+        # datetime.date validates month and day ranges, including 29 February.
+        dt.date(year, month or 1, day or 1)
+        return cls(year, month, day)
+
+    @property
+    def start(self) -> dt.date:
+        """The first day of the period, used for sorting."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def iso(self) -> str:
+        """The value for `<time datetime>`, as precise as the learner wrote it."""
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def display(self, lang: str) -> str:
+        """The date in words, with only the precision given ("mars 2025", "March 2025")."""
+        if self.month is None:
+            return str(self.year)
+        if self.day is None:
+            return format_date(self.start, "LLLL y", locale=lang)
+        if lang == "fr" and self.day == 1:
+            # French writes the first day of a month as an ordinal: « 1er mars 2025 ».
+            return "1er " + format_date(self.start, "MMMM y", locale=lang)
+        return format_date(self.start, "d MMMM y", locale=lang)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return (self.start, self.iso) < (other.start, other.iso)
+
+    def __str__(self) -> str:
+        return self.iso

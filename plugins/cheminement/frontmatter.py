@@ -1,0 +1,160 @@
+"""Split a Markdown file into its YAML front matter and body, keeping the line of every key.
+
+We read front matter ourselves rather than trusting MkDocs: on invalid YAML MkDocs silently
+renders the raw block as page text, which would publish a private note's metadata. Here
+every failure is a `SyntaxProblem` with the line it happened on.
+
+The YAML dialect is deliberately narrower than PyYAML's YAML 1.1 defaults:
+- dates stay strings, so `2025-13-01` is our error with our message, not a crash inside
+  PyYAML, and partial dates (`2025-03`) follow the same path as full ones;
+- only `true`/`false` are booleans (YAML 1.2), so `titre: Non` stays the word « Non » and
+  `draft: yes` is reported instead of silently meaning true.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_FENCE_OPEN = re.compile(r"---[ \t]*")
+_FENCE_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader (C-accelerated when available) with YAML 1.2-like scalars."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
+
+
+# A key path: ("competences",) for a top-level key, ("competences", "ecoute-active") or
+# ("competences", 0) for an item inside it.
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass
+class SyntaxProblem:
+    """Why a file could not be read; `code` names the message in the catalogue."""
+
+    code: str
+    line: int | None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Document:
+    """A Markdown file read into front matter, body and line positions (1-based)."""
+
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    lines: dict[KeyPath, int]
+    duplicates: list[tuple[str, int]]
+    has_front_matter: bool
+
+
+def decode(raw: bytes) -> str | SyntaxProblem:
+    """Decode UTF-8 (with or without BOM) and normalise line endings to `\\n`."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return SyntaxProblem("encoding", line, {"byte": f"0x{raw[error.start]:02x}"})
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int], list[tuple[str, int]]] | SyntaxProblem:
+    """Parse one YAML document; return its data, the line of each key and duplicate keys.
+
+    `first_line` is the file line on which `text` starts, so that errors name file lines.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else first_line
+        detail = " ".join(str(part) for part in (error.context, error.problem) if part)
+        return SyntaxProblem("yaml-syntax", line, {"detail": detail})
+    except yaml.YAMLError as error:
+        return SyntaxProblem("yaml-syntax", first_line, {"detail": str(error)})
+    finally:
+        loader.dispose()
+    lines: dict[KeyPath, int] = {}
+    duplicates: list[tuple[str, int]] = []
+    if isinstance(node, yaml.MappingNode):
+        _record_lines(node, (), first_line, lines, duplicates, depth=2)
+    return data, lines, duplicates
+
+
+def _record_lines(
+    node: yaml.Node,
+    path: KeyPath,
+    first_line: int,
+    lines: dict[KeyPath, int],
+    duplicates: list[tuple[str, int]],
+    depth: int,
+) -> None:
+    if depth == 0:
+        return
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = first_line + key_node.start_mark.line
+            if not path and key in seen:
+                duplicates.append((key, line))
+            seen.add(key)
+            lines.setdefault((*path, key), line)
+            _record_lines(value_node, (*path, key), first_line, lines, duplicates, depth - 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = first_line + item.start_mark.line
+            _record_lines(item, (*path, index), first_line, lines, duplicates, depth - 1)
+
+
+def split(text: str) -> Document | SyntaxProblem:
+    """Split decoded Markdown into front matter and body."""
+    lines = text.split("\n")
+    if not lines or not _FENCE_OPEN.fullmatch(lines[0]):
+        return Document({}, text, 1, {}, [], has_front_matter=False)
+    for index in range(1, len(lines)):
+        if _FENCE_CLOSE.fullmatch(lines[index]):
+            break
+    else:
+        return SyntaxProblem("frontmatter-unclosed", 1)
+    parsed = parse_yaml("\n".join(lines[1:index]) + "\n", first_line=2)
+    if isinstance(parsed, SyntaxProblem):
+        return parsed
+    data, key_lines, duplicates = parsed
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return SyntaxProblem("frontmatter-not-mapping", 2, {"got": type(data).__name__})
+    body = "\n".join(lines[index + 1 :])
+    return Document(data, body, index + 2, key_lines, duplicates, has_front_matter=True)
+
+
+def read(raw: bytes) -> Document | SyntaxProblem:
+    """Decode and split a Markdown file's bytes."""
+    text = decode(raw)
+    if isinstance(text, SyntaxProblem):
+        return text
+    return split(text)

@@ -1,0 +1,569 @@
+"""Files -> notes: front matter, aliases, dates and positions, with every problem found.
+
+Loading never stops at the first problem: a learner fixes a portfolio faster from the
+whole list. A file that cannot be read at all becomes a problem, never an exception.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import posixpath
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import frontmatter, schema
+from .dates import PartialDate
+from .model import (
+    CompetencePage,
+    Competence,
+    Domain,
+    Kind,
+    Note,
+    Page,
+    Parcours,
+    Portfolio,
+    Problem,
+    Recit,
+    Ref,
+    Referentiel,
+    Scale,
+    Severity,
+    Trace,
+    Visibility,
+    fold,
+)
+from .messages import Term
+from .settings import Settings
+
+_ID = re.compile(r"[\w][\w.-]*")
+_HEADING = re.compile(r"#\s+(.+?)\s*#*\s*$")
+_URL = re.compile(r"https?://[^\s/]+\S*")
+
+Suggestion = tuple[str, dict[str, Any]]
+
+
+def _fix(code: str, **params: Any) -> Suggestion:
+    return (code, params)
+
+
+def did_you_mean(value: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The closest candidate, compared without case and accents."""
+    by_fold = {fold(c): c for c in candidates}
+    match = difflib.get_close_matches(fold(value), list(by_fold), n=1, cutoff=cutoff)
+    return by_fold[match[0]] if match else None
+
+
+def slug_example(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "mon-identifiant"
+
+
+def _type_name(value: object) -> str:
+    return f"got.{type(value).__name__}"
+
+
+# -- One file ------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads the typed fields of one note, collecting problems with their lines."""
+
+    def __init__(self, path: str, doc: frontmatter.Document, kind: Kind | None) -> None:
+        self.path = path
+        self.doc = doc
+        self.kind = kind
+        self.problems: list[Problem] = []
+        self.meta: dict[str, Any] = {}
+        self.lines: dict[tuple[str | int, ...], int] = {}
+        self._normalise_keys()
+
+    # Key spellings -------------------------------------------------------------------
+
+    def _normalise_keys(self) -> None:
+        first_line: dict[str, int] = {}
+        for key, value in self.doc.meta.items():
+            raw_key = str(key)
+            canonical = schema.canonical_key(raw_key)
+            line = self.doc.lines.get((raw_key,))
+            if canonical in self.meta:
+                self.error(
+                    "duplicate-key",
+                    line,
+                    {"key": canonical, "first": first_line.get(canonical, "?")},
+                    _fix("duplicate-key.fix", key=canonical),
+                )
+                continue
+            self.meta[canonical] = value
+            if line is not None:
+                first_line[canonical] = line
+            for path, item_line in self.doc.lines.items():
+                if path and path[0] == raw_key:
+                    self.lines[(canonical, *path[1:])] = item_line
+        for key, line in self.doc.duplicates:
+            self.error(
+                "duplicate-key", line, {"key": key, "first": self.doc.lines.get((key,), "?")},
+                _fix("duplicate-key.fix", key=key),
+            )
+
+    def check_unknown_keys(self) -> None:
+        """Warn about keys we do not know; on ordinary pages, only about likely typos."""
+        known = schema.known_keys(self.kind)
+        for key in self.meta:
+            if key in known or key in schema.ENGINE_KEYS:
+                continue
+            guess = did_you_mean(key, known, cutoff=0.6 if self.kind else 0.8)
+            if self.kind is None and guess is None:
+                continue  # free keys of an ordinary page (date, author…), not a typo
+            fixes = [_fix("did-you-mean", guess=guess)] if guess else []
+            fixes.append(_fix("unknown-key.fix", known=", ".join(known)))
+            self.warning("unknown-key", self.line(key), {"key": key}, *fixes)
+
+    # Problems ------------------------------------------------------------------------
+
+    def line(self, *path: str | int) -> int | None:
+        return self.lines.get(tuple(path))
+
+    def error(self, code: str, line: int | None, params: dict[str, Any], *fixes: Suggestion) -> None:
+        self.problems.append(Problem(self.path, line, Severity.ERROR, code, params, tuple(fixes)))
+
+    def warning(self, code: str, line: int | None, params: dict[str, Any], *fixes: Suggestion) -> None:
+        self.problems.append(Problem(self.path, line, Severity.WARNING, code, params, tuple(fixes)))
+
+    def bad_type(self, key: str, expected: str, value: object, example: str) -> None:
+        self.error(
+            "bad-type",
+            self.line(key),
+            {"key": key, "expected": Term(expected), "got": Term(_type_name(value))},
+            _fix("bad-type.fix", example=example),
+        )
+
+    # Fields ----------------------------------------------------------------------------
+
+    def text(self, key: str) -> str:
+        value = self.meta.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.bad_type(key, "type.text", value, f"{key}: …")
+            return ""
+        return str(value).strip()
+
+    def texts(self, key: str) -> list[str]:
+        value = self.meta.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value.strip()] if value.strip() else []
+        if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+            return [str(v).strip() for v in value]
+        self.bad_type(key, "type.list", value, f"{key}: [a, b]")
+        return []
+
+    def required(self, key: str) -> bool:
+        if self.meta.get(key) not in (None, ""):
+            return True
+        kind = Term(f"kind.{self.kind.value}") if self.kind else ""
+        self.error(
+            "missing-key", None, {"key": key, "kind": kind},
+            _fix("missing-key.fix", key=key, example=schema.EXAMPLES.get(key, "…")),
+        )
+        return False
+
+    def date(self, key: str) -> PartialDate | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError:
+            self.error("bad-date", self.line(key), {"key": key, "value": value}, _fix("bad-date.fix"))
+            return None
+
+    def end_date(self) -> tuple[PartialDate | None, bool]:
+        value = self.meta.get("fin")
+        if isinstance(value, str) and fold(value) in schema.ONGOING:
+            return None, True
+        if value is None:
+            return None, False
+        try:
+            return PartialDate.parse(value), False
+        except ValueError:
+            self.error("bad-date", self.line("fin"), {"key": "fin", "value": value}, _fix("bad-end-date.fix"))
+            return None, False
+
+    def choice(self, key: str, choices: Iterable[str]) -> str | None:
+        value = self.meta.get(key)
+        if value is None:
+            return None
+        choices = tuple(choices)
+        if isinstance(value, str) and fold(value) in choices:
+            return fold(value)
+        self.unknown_choice(key, value, choices)
+        return None
+
+    def unknown_choice(self, key: str, value: object, choices: Iterable[str]) -> None:
+        choices = tuple(choices)
+        guess = did_you_mean(str(value), choices)
+        fixes = [_fix("did-you-mean", guess=guess)] if guess else []
+        fixes.append(_fix("unknown-choice.fix", choices=", ".join(choices)))
+        self.error("unknown-choice", self.line(key), {"key": key, "value": value}, *fixes)
+
+    def boolean(self, key: str) -> bool | None:
+        value = self.meta.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        # `draft: "false"` is a non-empty string: truthy in Python, never what was meant.
+        self.error("bad-bool", self.line(key), {"key": key, "value": value}, _fix("bad-bool.fix", key=key))
+        return None
+
+    def visibility(self) -> Visibility | None:
+        declared: Visibility | None = None
+        value = self.meta.get("visibilite")
+        if value is not None:
+            folded = fold(value) if isinstance(value, str) else ""
+            if folded in schema.VISIBILITY_VALUES:
+                declared = Visibility(schema.VISIBILITY_VALUES[folded])
+            else:
+                self.unknown_choice("visibilite", value, ("public", "prive"))
+                # Fail closed: a visibility we cannot read must not publish the note.
+                declared = Visibility.PRIVATE
+        draft = self.boolean("draft")
+        if draft or (draft is None and "draft" in self.meta):
+            return Visibility.PRIVATE
+        return declared
+
+    def refs(self, key: str) -> list[Ref]:
+        value = self.meta.get(key)
+        if value is None:
+            return []
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            self.bad_type(key, "type.ids", value, f"{key}: [identifiant-1, identifiant-2]")
+            return []
+        return [Ref(v.strip(), self.line(key, i) or self.line(key)) for i, v in enumerate(items)]
+
+    def competences(self) -> list[Ref]:
+        """`competences`: a list of ids, a mapping id -> level, or a list mixing both."""
+        value = self.meta.get("competences")
+        if value is None:
+            return []
+        found: list[Ref] = []
+        if isinstance(value, dict):
+            for cid, level in value.items():
+                found.append(Ref(str(cid), self.line("competences", str(cid)) or self.line("competences"), level))
+            return found
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                line = self.line("competences", index) or self.line("competences")
+                if isinstance(item, str):
+                    found.append(Ref(item.strip(), line))
+                elif isinstance(item, dict) and len(item) == 1:
+                    ((cid, level),) = item.items()
+                    found.append(Ref(str(cid), line, level))
+                else:
+                    self.bad_type("competences", "type.competences", item, "competences: {ecoute-active: Maîtrise}")
+            return found
+        self.bad_type("competences", "type.competences", value, "competences: {ecoute-active: Maîtrise}")
+        return []
+
+
+def title_from_body(body: str) -> str:
+    for line in body.split("\n"):
+        if line.strip():
+            match = _HEADING.match(line.strip())
+            return match.group(1).strip() if match else ""
+    return ""
+
+
+def _kind_of(path: str, meta: dict[str, Any], reader_meta: dict[str, Any], settings: Settings) -> tuple[Kind | None, str | None]:
+    """A note's kind from its `type` key or its top-level folder; also the parcours type."""
+    top = path.split("/", 1)[0] if "/" in path else ""
+    folder_kind = settings.folders.get(top)
+    if posixpath.basename(path) == "index.md" and "type" not in reader_meta:
+        return None, None  # a section's introduction, not a note
+    value = reader_meta.get("type")
+    folded = fold(value) if isinstance(value, str) else None
+    if folded in schema.KIND_NAMES:
+        return schema.KIND_NAMES[folded], None
+    if folded in schema.PARCOURS_TYPES and folder_kind in (None, Kind.PARCOURS):
+        return Kind.PARCOURS, folded
+    return folder_kind, None
+
+
+def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, list[Problem]]:
+    """Read one Markdown file into a note or an ordinary page, with its problems."""
+    doc = frontmatter.read(raw)
+    if isinstance(doc, frontmatter.SyntaxProblem):
+        return None, [
+            Problem(path, doc.line, Severity.ERROR, doc.code, doc.params, ((f"{doc.code}.fix", {}),))
+        ]
+    probe = _Reader(path, doc, None)
+    kind, parcours_type = _kind_of(path, doc.meta, probe.meta, settings)
+    reader = _Reader(path, doc, kind)
+    title = reader.text("titre") or title_from_body(doc.body)
+    common = dict(
+        path=path,
+        title=title,
+        body=doc.body,
+        body_line=doc.body_line,
+        visibility=reader.visibility(),
+        meta=reader.meta,
+        lines=reader.lines,
+    )
+    if kind is None:
+        if "type" in reader.meta:
+            reader.unknown_choice("type", reader.meta["type"], tuple(schema.KIND_NAMES) + schema.PARCOURS_TYPES)
+        reader.check_unknown_keys()
+        return Page(**common), reader.problems
+
+    note_id = reader.text("id") or posixpath.splitext(posixpath.basename(path))[0]
+    if not _ID.fullmatch(note_id):
+        reader.error("bad-id", reader.line("id"), {"id": note_id}, _fix("bad-id.fix", example=slug_example(note_id)))
+    if not title and kind is not Kind.COMPETENCE:  # a competence page may take the référentiel's
+        reader.error("missing-title", None, {"kind": Term(f"kind.{kind.value}")}, _fix("missing-title.fix"))
+    for key in schema.REQUIRED_KEYS[kind]:
+        reader.required(key)
+    note_fields = dict(
+        common,
+        kind=kind,
+        id=note_id,
+        summary=reader.text("resume"),
+        tags=reader.texts("tags"),
+    )
+    note: Note
+    if kind is Kind.PARCOURS:
+        if parcours_type is None and "type" in reader.meta:
+            parcours_type = reader.choice("type", schema.PARCOURS_TYPES)
+        end, ongoing = reader.end_date()
+        note = Parcours(
+            **note_fields,
+            competences=reader.competences(),
+            type=parcours_type,
+            organisation=reader.text("organisation"),
+            place=reader.text("lieu"),
+            start=reader.date("debut"),
+            end=end,
+            ongoing=ongoing,
+        )
+        if note.start and note.end and note.end.start < note.start.start:
+            reader.error(
+                "end-before-start", reader.line("fin"),
+                {"start": note.start.iso, "end": note.end.iso}, _fix("end-before-start.fix"),
+            )
+    elif kind is Kind.RECIT:
+        note = Recit(
+            **note_fields,
+            competences=reader.competences(),
+            date=reader.date("date"),
+            parcours=reader.refs("parcours"),
+            traces=reader.refs("traces"),
+            model=reader.choice("modele", schema.REFLECTION_MODELS),
+        )
+    elif kind is Kind.TRACE:
+        note = Trace(
+            **note_fields,
+            competences=reader.competences(),
+            date=reader.date("date"),
+            file=_trace_file(reader, path, settings),
+            link=_trace_link(reader),
+            description=reader.text("description"),
+        )
+        if note.file is None and note.link is None and "fichier" not in reader.meta and "lien" not in reader.meta:
+            reader.error("trace-without-source", None, {}, _fix("trace-without-source.fix"))
+    else:
+        note = CompetencePage(
+            **note_fields,
+            domain=reader.text("domaine"),
+            description=reader.text("description"),
+            level=reader.meta.get("niveau"),
+            target=reader.meta.get("objectif"),
+        )
+    reader.check_unknown_keys()
+    return note, reader.problems
+
+
+def _trace_file(reader: _Reader, note_path: str, settings: Settings) -> str | None:
+    value = reader.text("fichier")
+    if not value:
+        return None
+    line = reader.line("fichier")
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(note_path), value.replace("\\", "/")))
+    docs = settings.docs_dir.resolve()
+    target = (settings.docs_dir / joined).resolve()
+    if value.startswith(("/", "~")) or joined.startswith("..") or not target.is_relative_to(docs):
+        reader.error("trace-file-outside", line, {"path": value}, _fix("trace-file-outside.fix"))
+        return None
+    if not target.is_file():
+        reader.error("trace-file-missing", line, {"path": value}, _fix("trace-file-missing.fix", expected=joined))
+        return None
+    if joined.endswith(".md"):
+        reader.error("trace-file-is-note", line, {"path": value}, _fix("trace-file-is-note.fix"))
+        return None
+    return joined
+
+
+def _trace_link(reader: _Reader) -> str | None:
+    value = reader.text("lien")
+    if not value:
+        return None
+    if not _URL.fullmatch(value):
+        reader.error("bad-url", reader.line("lien"), {"value": value}, _fix("bad-url.fix"))
+        return None
+    return value
+
+
+# -- The référentiel -------------------------------------------------------------------------
+
+
+def load_referentiel(settings: Settings) -> tuple[Referentiel, list[Problem]]:
+    path = settings.referentiel_path
+    shown = Path(os.path.relpath(path, settings.docs_dir)).as_posix()
+    if not path.is_file():
+        # Without a référentiel the site still builds; only an explicit path must exist.
+        severity = Severity.ERROR if settings.referentiel else Severity.WARNING
+        return Referentiel(path=shown), [
+            Problem(shown, None, severity, "referentiel-missing", {"path": shown}, (("referentiel-missing.fix", {}),))
+        ]
+    text = frontmatter.decode(path.read_bytes())
+    parsed = frontmatter.parse_yaml(text) if isinstance(text, str) else text
+    if isinstance(parsed, frontmatter.SyntaxProblem):
+        return Referentiel(path=shown), [
+            Problem(shown, parsed.line, Severity.ERROR, parsed.code, parsed.params, ((f"{parsed.code}.fix", {}),))
+        ]
+    data, _, _ = parsed
+    lines = _deep_lines(text)
+    return _ReferentielReader(shown, lines).read(data)
+
+
+def _deep_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    loader = frontmatter._Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    lines: dict[tuple[str | int, ...], int] = {}
+    if node is not None:
+        frontmatter._record_lines(node, (), 1, lines, [], depth=8)
+    return lines
+
+
+class _ReferentielReader:
+    def __init__(self, path: str, lines: dict[tuple[str | int, ...], int]) -> None:
+        self.path = path
+        self.lines = lines
+        self.problems: list[Problem] = []
+        self.seen: dict[str, int | None] = {}
+
+    def shape(self, detail: str, *where: str | int) -> None:
+        line = self.lines.get(tuple(where)) if where else None
+        self.problems.append(
+            Problem(self.path, line, Severity.ERROR, "referentiel-shape", {"detail": detail}, (("referentiel-shape.fix", {}),))
+        )
+
+    def unique(self, ident: str, line: int | None) -> bool:
+        if ident in self.seen:
+            self.problems.append(
+                Problem(self.path, line, Severity.ERROR, "referentiel-duplicate",
+                        {"id": ident, "first": self.seen[ident] or "?"}, (("referentiel-duplicate.fix", {}),))
+            )
+            return False
+        self.seen[ident] = line
+        return True
+
+    def read(self, data: object) -> tuple[Referentiel, list[Problem]]:
+        ref = Referentiel(path=self.path)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            self.shape("le fichier doit être une suite de clés (titre, echelle, domaines)")
+            return ref, self.problems
+        data = {schema.canonical_key(str(k)): v for k, v in data.items()}
+        ref.title = str(data.get("titre") or "")
+        scale = data.get("echelle", data.get("scale"))
+        if scale is not None:
+            if isinstance(scale, list) and scale and all(isinstance(s, str) and s.strip() for s in scale):
+                if len({fold(s) for s in scale}) != len(scale):
+                    self.shape("« echelle » contient deux fois le même niveau", "echelle")
+                ref.scale = Scale(tuple(s.strip() for s in scale))
+            else:
+                self.shape("« echelle » doit être une liste de niveaux, du plus simple au plus avancé", "echelle")
+        domains = data.get("domaines", data.get("domains", []))
+        if not isinstance(domains, list):
+            self.shape("« domaines » doit être une liste", "domaines")
+            return ref, self.problems
+        for d_index, item in enumerate(domains):
+            domain = self.domain(d_index, item)
+            if domain:
+                ref.domains.append(domain)
+        return ref, self.problems
+
+    def domain(self, index: int, item: object) -> Domain | None:
+        where = ("domaines", index)
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            self.shape(f"le domaine n° {index + 1} doit avoir un « id »", *where)
+            return None
+        domain = Domain(item["id"], str(item.get("titre") or item.get("title") or item["id"]))
+        if not self.unique(domain.id, self.lines.get((*where, "id"))):
+            return None
+        comps = item.get("competences", [])
+        if not isinstance(comps, list):
+            self.shape(f"« competences » du domaine « {domain.id} » doit être une liste", *where, "competences")
+            return domain
+        for c_index, comp in enumerate(comps):
+            c_where = (*where, "competences", c_index)
+            if not isinstance(comp, dict) or not isinstance(comp.get("id"), str):
+                self.shape(f"la compétence n° {c_index + 1} du domaine « {domain.id} » doit avoir un « id »", *c_where)
+                continue
+            line = self.lines.get((*c_where, "id"))
+            if not _ID.fullmatch(comp["id"]) or not self.unique(comp["id"], line):
+                if not _ID.fullmatch(comp["id"]):
+                    self.shape(f"identifiant de compétence invalide « {comp['id']} »", *c_where, "id")
+                continue
+            refs = comp.get("ref") or {}
+            domain.competences.append(
+                Competence(
+                    id=comp["id"],
+                    title=str(comp.get("titre") or comp.get("title") or comp["id"]),
+                    domain=domain.id,
+                    description=str(comp.get("description") or ""),
+                    refs={str(k): str(v) for k, v in refs.items()} if isinstance(refs, dict) else {},
+                    line=line,
+                )
+            )
+        return domain
+
+
+# -- The whole portfolio ----------------------------------------------------------------------
+
+
+def portfolio_files(docs_dir: Path) -> list[str]:
+    """Every file of the portfolio, as MkDocs sees it: hidden files and folders skipped."""
+    found: list[str] = []
+    for folder, dirs, files in os.walk(docs_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = Path(folder).relative_to(docs_dir).as_posix()
+        for name in sorted(files):
+            if not name.startswith("."):
+                found.append(name if rel == "." else f"{rel}/{name}")
+    return found
+
+
+def load_portfolio(settings: Settings, paths: Iterable[str] | None = None) -> tuple[Portfolio, list[Problem]]:
+    """Read the référentiel and every file of the portfolio (or the given `paths`)."""
+    referentiel, problems = load_referentiel(settings)
+    portfolio = Portfolio(referentiel)
+    for path in paths if paths is not None else portfolio_files(settings.docs_dir):
+        if not path.endswith(".md"):
+            portfolio.assets.append(path)
+            continue
+        page, found = read_page(path, (settings.docs_dir / path).read_bytes(), settings)
+        problems.extend(found)
+        if isinstance(page, Note):
+            portfolio.notes.append(page)
+        elif page is not None:
+            portfolio.pages.append(page)
+    return portfolio, problems

@@ -1,0 +1,441 @@
+"""The one catalogue of user-facing text: validation messages, CLI output and page labels.
+
+French is the default language, English comes with `langue: en`. Each entry keeps both
+languages side by side so that a new message cannot be added in one language only (a test
+checks that both exist with the same placeholders).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("fr", "en")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # -- Reading files -----------------------------------------------------------------
+    "encoding": {
+        "fr": "Le fichier n'est pas en UTF-8 (octet {byte} invalide).",
+        "en": "The file is not UTF-8 (invalid byte {byte}).",
+    },
+    "encoding.fix": {
+        "fr": "Enregistrez le fichier en UTF-8 (dans l'éditeur : « Enregistrer avec l'encodage » > UTF-8).",
+        "en": "Save the file as UTF-8 (in your editor: \"Save with encoding\" > UTF-8).",
+    },
+    "frontmatter-unclosed": {
+        "fr": "L'en-tête ouvert par « --- » n'est jamais fermé.",
+        "en": "The front matter opened by \"---\" is never closed.",
+    },
+    "frontmatter-unclosed.fix": {
+        "fr": "Ajoutez une ligne « --- » après la dernière clé de l'en-tête.",
+        "en": "Add a \"---\" line after the last key of the front matter.",
+    },
+    "frontmatter-not-mapping": {
+        "fr": "L'en-tête doit être une suite de lignes « clé: valeur » (ici : {got}).",
+        "en": "The front matter must be a set of \"key: value\" lines (here: {got}).",
+    },
+    "frontmatter-not-mapping.fix": {
+        "fr": "Écrivez une clé par ligne, par exemple « titre: Mon récit ».",
+        "en": "Write one key per line, for example \"titre: My story\".",
+    },
+    "yaml-syntax": {
+        "fr": "YAML invalide : {detail}.",
+        "en": "Invalid YAML: {detail}.",
+    },
+    "yaml-syntax.fix": {
+        "fr": "Vérifiez l'indentation et mettez entre guillemets les valeurs qui contiennent « : », « # » ou commencent par « [ » ou « * ».",
+        "en": "Check the indentation and quote values that contain \":\" or \"#\" or start with \"[\" or \"*\".",
+    },
+    "duplicate-key": {
+        "fr": "La clé « {key} » apparaît deux fois (première fois ligne {first}).",
+        "en": "The key \"{key}\" appears twice (first on line {first}).",
+    },
+    "duplicate-key.fix": {
+        "fr": "Gardez une seule ligne « {key}: » ; seule la dernière serait prise en compte.",
+        "en": "Keep a single \"{key}:\" line; only the last one would count.",
+    },
+    # -- Keys and values ---------------------------------------------------------------
+    "missing-key": {
+        "fr": "Clé obligatoire « {key} » absente ({kind}).",
+        "en": "Required key \"{key}\" is missing ({kind}).",
+    },
+    "missing-key.fix": {
+        "fr": "Ajoutez dans l'en-tête une ligne « {key}: {example} ».",
+        "en": "Add a line \"{key}: {example}\" to the front matter.",
+    },
+    "missing-title": {
+        "fr": "Titre absent ({kind}).",
+        "en": "Title is missing ({kind}).",
+    },
+    "missing-title.fix": {
+        "fr": "Ajoutez « titre: … » dans l'en-tête, ou un titre « # … » en première ligne du texte.",
+        "en": "Add \"titre: …\" to the front matter, or a \"# …\" heading as the first line of the text.",
+    },
+    "bad-date": {
+        "fr": "« {value} » n'est pas une date valide pour « {key} ».",
+        "en": "\"{value}\" is not a valid date for \"{key}\".",
+    },
+    "bad-date.fix": {
+        "fr": "Écrivez la date au format AAAA-MM-JJ, AAAA-MM ou AAAA : 2025-03-12, 2025-03 ou 2025.",
+        "en": "Write the date as YYYY-MM-DD, YYYY-MM or YYYY: 2025-03-12, 2025-03 or 2025.",
+    },
+    "bad-end-date.fix": {
+        "fr": "Écrivez une date (2025-03-12, 2025-03 ou 2025), « en cours » pour une activité qui continue, ou supprimez « fin » pour un événement ponctuel.",
+        "en": "Write a date (2025-03-12, 2025-03 or 2025), \"en cours\" for an ongoing activity, or remove \"fin\" for a one-off event.",
+    },
+    "end-before-start": {
+        "fr": "La fin ({end}) est antérieure au début ({start}).",
+        "en": "The end ({end}) is before the start ({start}).",
+    },
+    "end-before-start.fix": {
+        "fr": "Corrigez « debut » ou « fin » : la fin doit suivre le début.",
+        "en": "Fix \"debut\" or \"fin\": the end must come after the start.",
+    },
+    "bad-type": {
+        "fr": "« {key} » doit être {expected} (ici : {got}).",
+        "en": "\"{key}\" must be {expected} (here: {got}).",
+    },
+    "bad-type.fix": {
+        "fr": "Exemple : {example}",
+        "en": "Example: {example}",
+    },
+    "bad-bool": {
+        "fr": "« {key} » doit valoir true ou false (ici : « {value} »).",
+        "en": "\"{key}\" must be true or false (here: \"{value}\").",
+    },
+    "bad-bool.fix": {
+        "fr": "Écrivez « {key}: true » ou « {key}: false », sans guillemets.",
+        "en": "Write \"{key}: true\" or \"{key}: false\", without quotes.",
+    },
+    "unknown-choice": {
+        "fr": "« {value} » n'est pas une valeur possible pour « {key} ».",
+        "en": "\"{value}\" is not a valid value for \"{key}\".",
+    },
+    "unknown-choice.fix": {
+        "fr": "Valeurs possibles : {choices}.",
+        "en": "Valid values: {choices}.",
+    },
+    "bad-id": {
+        "fr": "L'identifiant « {id} » contient des caractères non permis.",
+        "en": "The id \"{id}\" contains characters that are not allowed.",
+    },
+    "bad-id.fix": {
+        "fr": "Utilisez des lettres, des chiffres et des tirets, par exemple « {example} ».",
+        "en": "Use letters, digits and hyphens, for example \"{example}\".",
+    },
+    "unknown-key": {
+        "fr": "Clé inconnue « {key} » : elle est conservée mais Cheminement ne l'utilise pas.",
+        "en": "Unknown key \"{key}\": it is kept but Cheminement does not use it.",
+    },
+    "did-you-mean": {
+        "fr": "Vouliez-vous dire « {guess} » ?",
+        "en": "Did you mean \"{guess}\"?",
+    },
+    "unknown-key.fix": {
+        "fr": "Clés connues ici : {known}.",
+        "en": "Known keys here: {known}.",
+    },
+    "bad-url": {
+        "fr": "Le lien « {value} » n'est pas une adresse web.",
+        "en": "The link \"{value}\" is not a web address.",
+    },
+    "bad-url.fix": {
+        "fr": "Indiquez une adresse complète commençant par https:// (ou utilisez « fichier » pour un fichier du portfolio).",
+        "en": "Give a full address starting with https:// (or use \"fichier\" for a file of the portfolio).",
+    },
+    # -- References ----------------------------------------------------------------------
+    "duplicate-id": {
+        "fr": "L'identifiant « {id} » est aussi celui de {other} : deux notes de type {kind} ne peuvent pas partager un identifiant.",
+        "en": "The id \"{id}\" is also the id of {other}: two notes of kind {kind} cannot share an id.",
+    },
+    "duplicate-id.fix": {
+        "fr": "Renommez l'un des deux fichiers, ou donnez à l'un une clé « id: » différente.",
+        "en": "Rename one of the two files, or give one of them a different \"id:\" key.",
+    },
+    "unknown-competence": {
+        "fr": "Compétence inconnue « {id} ».",
+        "en": "Unknown competence \"{id}\".",
+    },
+    "unknown-competence.fix": {
+        "fr": "Utilisez un identifiant du référentiel ({referentiel}), ou créez competences/{id}.md avec « titre » et « domaine ».",
+        "en": "Use an id from the framework ({referentiel}), or create competences/{id}.md with \"titre\" and \"domaine\".",
+    },
+    "unknown-level": {
+        "fr": "Niveau « {value} » inconnu pour la compétence « {competence} ».",
+        "en": "Unknown level \"{value}\" for competence \"{competence}\".",
+    },
+    "unknown-level.fix": {
+        "fr": "Niveaux possibles : {labels} (ou leur rang, de 1 à {count}).",
+        "en": "Valid levels: {labels} (or their rank, 1 to {count}).",
+    },
+    "unknown-reference": {
+        "fr": "« {key} » cite « {id} », mais aucune note {kind} n'a cet identifiant.",
+        "en": "\"{key}\" cites \"{id}\", but no {kind} note has this id.",
+    },
+    "unknown-reference.fix": {
+        "fr": "Identifiants existants : {known}.",
+        "en": "Existing ids: {known}.",
+    },
+    "trace-without-source": {
+        "fr": "Une trace doit indiquer soit « fichier » (un fichier du portfolio), soit « lien » (une adresse web).",
+        "en": "A trace needs either \"fichier\" (a file of the portfolio) or \"lien\" (a web address).",
+    },
+    "trace-without-source.fix": {
+        "fr": "Ajoutez par exemple « fichier: attestation.pdf » en plaçant le fichier à côté de la note.",
+        "en": "Add for example \"fichier: certificate.pdf\" and put the file beside the note.",
+    },
+    "trace-file-missing": {
+        "fr": "Le fichier « {path} » est introuvable.",
+        "en": "The file \"{path}\" does not exist.",
+    },
+    "trace-file-missing.fix": {
+        "fr": "Placez le fichier à côté de la note ou corrigez le chemin (il est relatif à la note : {expected}).",
+        "en": "Put the file beside the note or fix the path (it is relative to the note: {expected}).",
+    },
+    "trace-file-outside": {
+        "fr": "Le fichier « {path} » est en dehors du portfolio : il ne peut pas être publié.",
+        "en": "The file \"{path}\" is outside the portfolio: it cannot be published.",
+    },
+    "trace-file-outside.fix": {
+        "fr": "Copiez le fichier dans le dossier du portfolio, à côté de la note, et indiquez son nom.",
+        "en": "Copy the file into the portfolio folder, beside the note, and give its name.",
+    },
+    "trace-file-is-note": {
+        "fr": "Le fichier « {path} » est une page Markdown, pas une pièce jointe.",
+        "en": "The file \"{path}\" is a Markdown page, not an attachment.",
+    },
+    "trace-file-is-note.fix": {
+        "fr": "Pour relier deux notes, utilisez un lien [[identifiant]] dans le texte.",
+        "en": "To link two notes, use a [[id]] link in the text.",
+    },
+    "unknown-wikilink": {
+        "fr": "Lien [[{target}]] : aucune note ni compétence n'a cet identifiant.",
+        "en": "Link [[{target}]]: no note or competence has this id.",
+    },
+    "unknown-wikilink.fix": {
+        "fr": "Vérifiez l'identifiant (le nom du fichier sans .md, ou sa clé « id »).",
+        "en": "Check the id (the file name without .md, or its \"id\" key).",
+    },
+    "ambiguous-wikilink": {
+        "fr": "Lien [[{target}]] : plusieurs notes ont cet identifiant ({candidates}) ; le lien mène à la première.",
+        "en": "Link [[{target}]]: several notes have this id ({candidates}); the link goes to the first.",
+    },
+    "ambiguous-wikilink.fix": {
+        "fr": "Précisez le type : {examples}.",
+        "en": "Name the kind: {examples}.",
+    },
+    "competence-undefined": {
+        "fr": "La compétence « {id} » n'existe pas dans le référentiel.",
+        "en": "The competence \"{id}\" is not in the framework.",
+    },
+    "competence-undefined.fix": {
+        "fr": "Pour la définir dans cette page, ajoutez « titre » et « domaine » (domaines : {domains}) ; sinon renommez le fichier avec un identifiant du référentiel.",
+        "en": "To define it in this page, add \"titre\" and \"domaine\" (domains: {domains}); otherwise rename the file after an id of the framework.",
+    },
+    "unknown-domain": {
+        "fr": "Domaine inconnu « {value} ».",
+        "en": "Unknown domain \"{value}\".",
+    },
+    "unknown-domain.fix": {
+        "fr": "Domaines du référentiel : {domains}.",
+        "en": "Domains of the framework: {domains}.",
+    },
+    # -- Référentiel ----------------------------------------------------------------------
+    "referentiel-missing": {
+        "fr": "Référentiel de compétences introuvable : {path}.",
+        "en": "Competence framework not found: {path}.",
+    },
+    "referentiel-missing.fix": {
+        "fr": "Créez ce fichier (voir la référence du format), ou indiquez son chemin avec l'option « referentiel » du plugin.",
+        "en": "Create this file (see the format reference), or give its path with the plugin option \"referentiel\".",
+    },
+    "referentiel-shape": {
+        "fr": "Référentiel : {detail}.",
+        "en": "Framework: {detail}.",
+    },
+    "referentiel-shape.fix": {
+        "fr": "Structure attendue : titre, echelle (liste), domaines (liste de {{id, titre, competences}}), chaque compétence avec id et titre.",
+        "en": "Expected shape: titre, echelle (a list), domaines (a list of {{id, titre, competences}}), each competence with id and titre.",
+    },
+    "referentiel-duplicate": {
+        "fr": "Référentiel : l'identifiant « {id} » est défini deux fois (première fois ligne {first}).",
+        "en": "Framework: the id \"{id}\" is defined twice (first on line {first}).",
+    },
+    "referentiel-duplicate.fix": {
+        "fr": "Chaque domaine et chaque compétence doit avoir un identifiant unique.",
+        "en": "Each domain and each competence needs a unique id.",
+    },
+    # -- Privacy ---------------------------------------------------------------------------
+    "private-trace-cited": {
+        "fr": "Cette note publique cite la trace privée « {id} » : la trace reste privée et n'apparaîtra pas.",
+        "en": "This public note cites the private trace \"{id}\": the trace stays private and will not appear.",
+    },
+    "private-trace-cited.fix": {
+        "fr": "Rendez la trace publique (visibilite: public) si elle peut l'être, ou retirez-la de « traces ».",
+        "en": "Make the trace public (visibilite: public) if it can be, or remove it from \"traces\".",
+    },
+    # -- Value descriptions used in messages ----------------------------------------------
+    "type.text": {"fr": "un texte", "en": "a text"},
+    "type.list": {"fr": "une liste", "en": "a list"},
+    "type.mapping": {"fr": "une liste de clés", "en": "a mapping"},
+    "type.ids": {"fr": "un identifiant ou une liste d'identifiants", "en": "an id or a list of ids"},
+    "type.competences": {
+        "fr": "une liste d'identifiants ou une correspondance identifiant: niveau",
+        "en": "a list of ids or a mapping id: level",
+    },
+    "got.str": {"fr": "un texte", "en": "a text"},
+    "got.int": {"fr": "un nombre", "en": "a number"},
+    "got.float": {"fr": "un nombre", "en": "a number"},
+    "got.bool": {"fr": "un booléen", "en": "a boolean"},
+    "got.list": {"fr": "une liste", "en": "a list"},
+    "got.dict": {"fr": "une liste de clés", "en": "a mapping"},
+    "got.NoneType": {"fr": "une valeur vide", "en": "an empty value"},
+    # -- Kinds ------------------------------------------------------------------------------
+    "kind.parcours": {"fr": "parcours", "en": "path entry"},
+    "kind.recit": {"fr": "récit", "en": "story"},
+    "kind.trace": {"fr": "trace", "en": "evidence"},
+    "kind.competence": {"fr": "compétence", "en": "competence"},
+    "kind.page": {"fr": "page", "en": "page"},
+    "kinds.parcours": {"fr": "Parcours", "en": "Path"},
+    "kinds.recit": {"fr": "Récits", "en": "Stories"},
+    "kinds.trace": {"fr": "Traces", "en": "Evidence"},
+    "kinds.competence": {"fr": "Compétences", "en": "Competences"},
+    "parcours-type.emploi": {"fr": "Emploi", "en": "Job"},
+    "parcours-type.formation": {"fr": "Formation", "en": "Training"},
+    "parcours-type.stage": {"fr": "Stage", "en": "Internship"},
+    "parcours-type.benevolat": {"fr": "Bénévolat", "en": "Volunteering"},
+    "parcours-type.projet": {"fr": "Projet", "en": "Project"},
+    "parcours-type.certification": {"fr": "Certification", "en": "Certification"},
+    "parcours-type.autre": {"fr": "Autre", "en": "Other"},
+    "modele.gibbs": {"fr": "Cycle de Gibbs", "en": "Gibbs' cycle"},
+    "modele.kolb": {"fr": "Cycle de Kolb", "en": "Kolb's cycle"},
+    "modele.star": {"fr": "Méthode STAR", "en": "STAR method"},
+    "modele.schon": {"fr": "Praticien réflexif (Schön)", "en": "Reflective practitioner (Schön)"},
+    "modele.quoi-et-alors": {"fr": "Quoi ? Et alors ? Et maintenant ?", "en": "What? So what? Now what?"},
+    # -- Generated pages ------------------------------------------------------------------
+    "ui.home": {"fr": "Accueil", "en": "Home"},
+    "ui.competences": {"fr": "Compétences", "en": "Competences"},
+    "ui.timeline": {"fr": "Chronologie", "en": "Timeline"},
+    "ui.parcours": {"fr": "Parcours", "en": "Path"},
+    "ui.recits": {"fr": "Récits", "en": "Stories"},
+    "ui.traces": {"fr": "Traces", "en": "Evidence"},
+    "ui.timeline.intro": {
+        "fr": "Le parcours, les récits et les traces, année par année.",
+        "en": "Path entries, stories and evidence, year by year.",
+    },
+    "ui.timeline.jump": {"fr": "Aller à l'année", "en": "Go to year"},
+    "ui.competences.intro": {
+        "fr": "Les compétences du référentiel « {title} », avec les notes qui les étayent.",
+        "en": "The competences of the framework \"{title}\", with the notes that support them.",
+    },
+    "ui.coverage": {"fr": "Couverture du référentiel", "en": "Framework coverage"},
+    "ui.coverage.summary": {
+        "fr": "{covered} compétence(s) sur {total} sont étayées par au moins une note.",
+        "en": "{covered} of {total} competences are supported by at least one note.",
+    },
+    "ui.coverage.missing": {"fr": "Sans preuve pour l'instant :", "en": "No evidence yet:"},
+    "ui.coverage.complete": {
+        "fr": "Chaque compétence est étayée par au moins une note.",
+        "en": "Every competence is supported by at least one note.",
+    },
+    "ui.competence": {"fr": "Compétence", "en": "Competence"},
+    "ui.domain": {"fr": "Domaine", "en": "Domain"},
+    "ui.self-level": {"fr": "Niveau estimé", "en": "Self-assessed level"},
+    "ui.target-level": {"fr": "Objectif", "en": "Target"},
+    "ui.latest-level": {"fr": "Dernier niveau démontré", "en": "Latest level shown"},
+    "ui.support": {"fr": "Notes", "en": "Notes"},
+    "ui.last-date": {"fr": "Dernière note", "en": "Latest note"},
+    "ui.level": {"fr": "{label} (niveau {rank} sur {count})", "en": "{label} (level {rank} of {count})"},
+    "ui.no-level": {"fr": "non précisé", "en": "not given"},
+    "ui.none": {"fr": "—", "en": "—"},
+    "ui.references": {"fr": "Références", "en": "References"},
+    "ui.my-words": {"fr": "En mes mots", "en": "In my words"},
+    "ui.evidence": {"fr": "Ce qui l'étaye", "en": "What supports it"},
+    "ui.no-evidence": {
+        "fr": "Aucune note publiée ne mentionne encore cette compétence.",
+        "en": "No published note mentions this competence yet.",
+    },
+    "ui.progression": {"fr": "Progression", "en": "Progression"},
+    "ui.progression.chart": {
+        "fr": "Graphique : niveaux démontrés de « {title} » au fil du temps",
+        "en": "Chart: levels shown for \"{title}\" over time",
+    },
+    "ui.progression.text": {"fr": "Les mêmes données en texte :", "en": "The same data as text:"},
+    "ui.demonstrated": {"fr": "Niveau démontré :", "en": "Level shown:"},
+    "ui.since": {"fr": "depuis", "en": "since"},
+    "ui.to": {"fr": "à", "en": "to"},
+    "ui.ongoing": {"fr": "en cours", "en": "ongoing"},
+    "ui.date": {"fr": "Date", "en": "Date"},
+    "ui.period": {"fr": "Période", "en": "Period"},
+    "ui.type": {"fr": "Type", "en": "Type"},
+    "ui.organisation": {"fr": "Organisation", "en": "Organisation"},
+    "ui.place": {"fr": "Lieu", "en": "Place"},
+    "ui.model": {"fr": "Modèle de réflexion", "en": "Reflection model"},
+    "ui.tags": {"fr": "Mots-clés", "en": "Tags"},
+    "ui.linked-parcours": {"fr": "Dans le parcours", "en": "Part of"},
+    "ui.linked-traces": {"fr": "Traces", "en": "Evidence"},
+    "ui.cited-in": {"fr": "Cité dans", "en": "Cited in"},
+    "ui.file": {"fr": "Fichier", "en": "File"},
+    "ui.link": {"fr": "Lien", "en": "Link"},
+    "ui.open-file": {"fr": "Ouvrir le fichier « {name} »", "en": "Open the file \"{name}\""},
+    "ui.open-link": {"fr": "Consulter {host}", "en": "Visit {host}"},
+    "ui.image-alt": {"fr": "Image de la trace « {title} »", "en": "Image of the evidence \"{title}\""},
+    "ui.undated": {"fr": "Sans date", "en": "Undated"},
+    "ui.empty": {"fr": "Rien de publié ici pour l'instant.", "en": "Nothing published here yet."},
+    "ui.about-note": {"fr": "Informations sur cette note", "en": "About this note"},
+    "ui.count.recit.one": {"fr": "{n} récit", "en": "{n} story"},
+    "ui.count.recit.other": {"fr": "{n} récits", "en": "{n} stories"},
+    "ui.count.parcours.one": {"fr": "{n} parcours", "en": "{n} path entry"},
+    "ui.count.parcours.other": {"fr": "{n} parcours", "en": "{n} path entries"},
+    "ui.count.trace.one": {"fr": "{n} trace", "en": "{n} piece of evidence"},
+    "ui.count.trace.other": {"fr": "{n} traces", "en": "{n} pieces of evidence"},
+    "ui.count.competence.one": {"fr": "{n} page de compétence", "en": "{n} competence page"},
+    "ui.count.competence.other": {"fr": "{n} pages de compétence", "en": "{n} competence pages"},
+    # -- CLI ----------------------------------------------------------------------------------
+    "cli.error": {"fr": "erreur", "en": "error"},
+    "cli.warning": {"fr": "avertissement", "en": "warning"},
+    "cli.line": {"fr": "ligne {line}", "en": "line {line}"},
+    "cli.summary": {
+        "fr": "{notes} ; {competences} compétences ; {errors} erreur(s), {warnings} avertissement(s).",
+        "en": "{notes}; {competences} competences; {errors} error(s), {warnings} warning(s).",
+    },
+    "cli.count": {"fr": "{count} {label}", "en": "{count} {label}"},
+    "cli.clean": {"fr": "Aucun problème.", "en": "No problems."},
+    "cli.not-found": {
+        "fr": "Introuvable : {path}. Indiquez un mkdocs.yml ou le dossier du portfolio.",
+        "en": "Not found: {path}. Give a mkdocs.yml or the portfolio folder.",
+    },
+    "cli.bad-config": {
+        "fr": "Configuration illisible ({path}) : {detail}",
+        "en": "Cannot read the configuration ({path}): {detail}",
+    },
+    "build.failed": {
+        "fr": "Le portfolio contient {count} erreur(s) ; rien n'a été publié :",
+        "en": "The portfolio has {count} error(s); nothing was published:",
+    },
+}
+
+
+class Term(str):
+    """A catalogue key passed as a message parameter, translated when the message is shown."""
+
+
+def message(key: str, lang: str = "fr", /, **params: Any) -> str:
+    """The text of `key` in `lang` (French when the language is unknown), formatted."""
+    entry = CATALOGUE[key]
+    text = entry.get(lang) or entry["fr"]
+    if not params:
+        return text
+    shown = {name: message(value, lang) if isinstance(value, Term) else value for name, value in params.items()}
+    return text.format(**shown)
+
+
+def plural(key: str, count: int, lang: str = "fr") -> str:
+    """`key.one` or `key.other`; French treats 0 and 1 as singular, English only 1."""
+    one = count in (0, 1) if lang == "fr" else count == 1
+    return message(f"{key}.{'one' if one else 'other'}", lang, n=count)
+
+
+def language(value: str | None) -> str:
+    """Map a theme language such as `fr-CA` or `en` to a catalogue language."""
+    base = (value or "fr").split("-")[0].split("_")[0].lower()
+    return base if base in LANGUAGES else "fr"

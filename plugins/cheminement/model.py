@@ -1,0 +1,260 @@
+"""The portfolio in memory: note kinds, the référentiel and problems. Plain dataclasses.
+
+Nothing here knows about MkDocs, so the same portfolio can one day be published by another
+engine. Paths are POSIX paths relative to the portfolio folder (MkDocs's `docs_dir`).
+"""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dates import PartialDate
+from .messages import message
+
+
+class Kind(enum.StrEnum):
+    PARCOURS = "parcours"
+    RECIT = "recit"
+    TRACE = "trace"
+    COMPETENCE = "competence"
+
+
+class Visibility(enum.StrEnum):
+    PUBLIC = "public"
+    PRIVATE = "prive"
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents: how labels, keys and levels are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the portfolio, in terms a learner can act on.
+
+    The text is kept as catalogue keys and parameters so that the same problem prints in
+    French or English; `suggestion` may hold several keys, joined into one sentence.
+    """
+
+    file: str
+    line: int | None
+    severity: Severity
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    suggestions: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+    def message(self, lang: str = "fr") -> str:
+        return message(self.code, lang, **self.params)
+
+    def suggestion(self, lang: str = "fr") -> str:
+        return " ".join(message(key, lang, **params) for key, params in self.suggestions)
+
+    def as_dict(self, lang: str = "fr") -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "severity": str(self.severity),
+            "code": self.code,
+            "message": self.message(lang),
+            "suggestion": self.suggestion(lang),
+        }
+
+    @property
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.file, self.line or 0, self.code)
+
+
+# -- Référentiel ------------------------------------------------------------------------
+
+
+DEFAULT_SCALE = ("Découverte", "Application", "Maîtrise", "Expertise")
+
+
+@dataclass
+class Scale:
+    """Ordered level labels; a level is written as a label or its rank (1 = first)."""
+
+    labels: tuple[str, ...] = DEFAULT_SCALE
+
+    def rank(self, value: object) -> int | None:
+        """The 1-based rank of a level written as a label or a rank, or None if invalid."""
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return value if 1 <= value <= len(self.labels) else None
+        if isinstance(value, str):
+            folded = fold(value)
+            if folded.isdigit():
+                return self.rank(int(folded))
+            for index, label in enumerate(self.labels, start=1):
+                if fold(label) == folded:
+                    return index
+        return None
+
+    def label(self, rank: int) -> str:
+        return self.labels[rank - 1]
+
+
+@dataclass
+class Competence:
+    id: str
+    title: str
+    domain: str
+    description: str = ""
+    refs: dict[str, str] = field(default_factory=dict)
+    line: int | None = None
+
+
+@dataclass
+class Domain:
+    id: str
+    title: str
+    competences: list[Competence] = field(default_factory=list)
+
+
+@dataclass
+class Referentiel:
+    title: str = ""
+    scale: Scale = field(default_factory=Scale)
+    domains: list[Domain] = field(default_factory=list)
+    path: str = "referentiel.yml"
+
+    @property
+    def competences(self) -> dict[str, Competence]:
+        return {c.id: c for d in self.domains for c in d.competences}
+
+    def domain(self, domain_id: str) -> Domain | None:
+        return next((d for d in self.domains if d.id == domain_id), None)
+
+
+# -- Notes --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference from a note to another note or competence, where the learner wrote it."""
+
+    id: str
+    line: int | None = None
+    level: object = None  # as written: a label, a rank or None
+
+
+@dataclass(kw_only=True)
+class Page:
+    """Any Markdown file of the portfolio; notes are pages with a kind."""
+
+    path: str
+    title: str = ""
+    body: str = ""
+    body_line: int = 1
+    visibility: Visibility | None = None  # as declared; publish.py decides
+    meta: dict[str, Any] = field(default_factory=dict)
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+
+    def line_of(self, *path: str | int) -> int | None:
+        return self.lines.get(tuple(path))
+
+
+@dataclass(kw_only=True)
+class Note(Page):
+    kind: Kind
+    id: str
+    summary: str = ""
+    tags: list[str] = field(default_factory=list)
+    competences: list[Ref] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[Kind, str]:
+        return (self.kind, self.id)
+
+    @property
+    def sort_date(self) -> PartialDate | None:
+        return None
+
+
+@dataclass(kw_only=True)
+class Parcours(Note):
+    type: str | None = None
+    organisation: str = ""
+    place: str = ""
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    ongoing: bool = False
+
+    @property
+    def sort_date(self) -> PartialDate | None:
+        return self.start
+
+
+@dataclass(kw_only=True)
+class Recit(Note):
+    date: PartialDate | None = None
+    parcours: list[Ref] = field(default_factory=list)
+    traces: list[Ref] = field(default_factory=list)
+    model: str | None = None
+
+    @property
+    def sort_date(self) -> PartialDate | None:
+        return self.date
+
+
+@dataclass(kw_only=True)
+class Trace(Note):
+    date: PartialDate | None = None
+    file: str | None = None  # resolved path relative to the portfolio
+    link: str | None = None
+    description: str = ""
+
+    @property
+    def sort_date(self) -> PartialDate | None:
+        return self.date
+
+
+@dataclass(kw_only=True)
+class CompetencePage(Note):
+    """The learner's own page about a competence: `competences/<id>.md`."""
+
+    domain: str = ""
+    description: str = ""
+    level: object = None
+    target: object = None
+
+
+@dataclass
+class Portfolio:
+    """Everything read from one portfolio folder."""
+
+    referentiel: Referentiel
+    notes: list[Note] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)  # ordinary pages, not notes
+    assets: list[str] = field(default_factory=list)  # every other file
+
+    def of_kind(self, kind: Kind) -> list[Note]:
+        return [note for note in self.notes if note.kind is kind]
+
+    @property
+    def competences(self) -> dict[str, Competence]:
+        """The référentiel's competences plus those a competence page defines."""
+        known = self.referentiel.competences
+        for note in self.of_kind(Kind.COMPETENCE):
+            assert isinstance(note, CompetencePage)
+            if note.id not in known and note.domain and self.referentiel.domain(note.domain):
+                known[note.id] = Competence(note.id, note.title, note.domain, note.description)
+        return known
+
+    def index(self) -> dict[tuple[Kind, str], Note]:
+        """Notes by (kind, id); with duplicate ids the first file in path order wins."""
+        found: dict[tuple[Kind, str], Note] = {}
+        for note in sorted(self.notes, key=lambda n: n.path):
+            found.setdefault(note.key, note)
+        return found

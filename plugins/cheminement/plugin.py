@@ -1,0 +1,331 @@
+"""The MkDocs adapter: events only, delegating to the core (load, check, publish, views, render).
+
+Event flow of one build (`serve` repeats it in full on every change):
+- `on_config`: reset per-build state, settings from options, add our templates and CSS.
+- `on_files`: read and validate every note, fail on errors, drop private files, add the
+  generated pages as `File.generated` (never written into `docs_dir`).
+- `on_nav`: a short navigation (home, sections, timeline) when mkdocs.yml has none.
+- `on_page_markdown`: our own parse of the body (never MkDocs's view of the front matter),
+  wikilinks turned into ordinary Markdown links that MkDocs checks and rewrites.
+- `on_page_content`: the generated HTML (panels, indexes, timeline), before search indexes it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import posixpath
+import re
+from pathlib import Path
+from typing import Literal
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
+from mkdocs.utils import get_relative_url
+
+from . import views as views_module
+from . import wikilinks
+from .check import analyse
+from .config import CheminementConfig
+from .messages import language, message
+from .model import CompetencePage, Kind, Note, Problem
+from .model import Page as CorePage
+from .publish import publish
+from .render import Renderer
+from .settings import Settings
+
+THEME_DIR = Path(__file__).resolve().parent.parent.parent / "themes" / "cheminement"
+# Copied by MkDocs with the theme's static files, since our theme folder is on its path.
+CSS_URI = "assets/cheminement/cheminement.css"
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>])")
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
+
+log = get_plugin_logger(__name__)
+
+
+def _theme_dir() -> Path:
+    """Our templates: inside the installed package, or beside the sources in a checkout."""
+    from . import theme  # noqa: PLC0415 - the package is only needed for its location
+
+    return Path(theme.__file__).resolve().parent if theme.__file__ else THEME_DIR
+
+
+class CheminementPlugin(BasePlugin[CheminementConfig]):
+    """Publishes a Cheminement portfolio: competence index and pages, timeline, note panels."""
+
+    def __init__(self) -> None:
+        self.is_serve = False
+        self._reset()
+
+    def _reset(self) -> None:
+        self.settings: Settings | None = None
+        self.views: views_module.Views | None = None
+        self.renderer: Renderer | None = None
+        self.link_index: wikilinks.LinkIndex | None = None
+        self.roles: dict[str, tuple[str, object]] = {}  # src_uri -> (role, subject)
+
+    # -- Lifecycle -------------------------------------------------------------------------
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # Defining on_startup also keeps this instance across serve rebuilds.
+        self.is_serve = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._reset()
+        if not self.config.enabled:
+            return None
+        self.settings = self.settings_for(config)
+        theme_dir = str(_theme_dir())
+        if theme_dir not in config.theme.dirs:
+            config.theme.dirs.append(theme_dir)
+        if CSS_URI not in config.extra_css:
+            config.extra_css.insert(0, CSS_URI)
+        ref = self.settings.referentiel_path
+        if not _is_within(ref, self.settings.docs_dir) and ref.exists():
+            config.watch.append(str(ref))
+        return config
+
+    def settings_for(self, config: MkDocsConfig) -> Settings:
+        """Our options and MkDocs's, in the terms of the core."""
+        options = self.config
+        return Settings(
+            docs_dir=Path(config.docs_dir),
+            referentiel=Path(options.referentiel) if options.referentiel else None,
+            folders={name: Kind(kind) for name, kind in options.dossiers.items()},
+            private_folders=tuple(f.strip("/") for f in options.dossiers_prives),
+            explicit_publication=options.publication == "explicite",
+            lang=options.langue or language(config.theme.get("language")),
+            competence_index=options.page_competences,
+            timeline_page=options.page_chronologie,
+            newest_first=options.ordre_chronologie == "recent",
+        )
+
+    # -- Files: load, validate, publish, generate -------------------------------------------
+
+    @event_priority(-50)  # late: after plugins that add files of their own
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Priority -50: run after file producers, like Material's blog."""
+        if self.settings is None:
+            return None
+        settings = self.settings
+        docs_dir = os.path.normpath(config.docs_dir)
+        ours = [
+            f for f in files
+            if f.src_dir and os.path.normpath(f.src_dir) == docs_dir and not f.inclusion.is_excluded()
+        ]
+        report = analyse(settings, [f.src_uri for f in ours])
+        for problem in report.warnings:
+            log.warning(_describe(problem, settings.lang))
+        if report.errors:
+            details = "\n".join(_describe(p, settings.lang) for p in report.errors)
+            raise PluginError(f"{message('build.failed', settings.lang, count=len(report.errors))}\n{details}")
+
+        publication = publish(report.portfolio, settings)
+        for file in ours:
+            if file.src_uri in publication.private_paths or _is_referentiel(file, settings):
+                files.remove(file)
+
+        public = publication.public
+        self.views = views = views_module.build(public, settings, settings.newest_first)
+        self.renderer = Renderer(config.theme.dirs, settings, public.referentiel, views)
+        # Links resolve over the public portfolio only: a link to a private note is text.
+        self.link_index = wikilinks.LinkIndex(public, settings.folders)
+
+        for page in public.pages:
+            self.roles[page.path] = ("page", page)
+        for note in public.notes:
+            if not isinstance(note, CompetencePage):
+                self.roles[note.path] = ("note", note)
+                self._set_inclusion(files, note.path, InclusionLevel.NOT_IN_NAV)
+        for cid, view in views.competences.items():
+            path = settings.competence_page(cid)
+            self._ensure(files, config, path, InclusionLevel.NOT_IN_NAV)
+            self.roles[path] = ("competence", view)
+        self._ensure(files, config, settings.competence_index)
+        self.roles[settings.competence_index] = ("competences", None)
+        self._ensure(files, config, settings.timeline_page)
+        self.roles[settings.timeline_page] = ("timeline", None)
+        for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE):
+            path = settings.listing_page(kind)
+            self._ensure(files, config, path)
+            self.roles[path] = ("listing", kind)
+        return files
+
+    @staticmethod
+    def _set_inclusion(files: Files, path: str, level: InclusionLevel) -> None:
+        file = files.get_file_from_path(path)
+        if file is not None and file.inclusion.is_included():
+            file.inclusion = level
+
+    @staticmethod
+    def _ensure(files: Files, config: MkDocsConfig, path: str, level: InclusionLevel = InclusionLevel.UNDEFINED) -> None:
+        """Generate the page at `path` unless the learner wrote one, which we then extend."""
+        file = files.get_file_from_path(path)
+        if file is None:
+            files.append(File.generated(config, path, content="", inclusion=level))
+        elif level is not InclusionLevel.UNDEFINED and file.inclusion.is_included():
+            file.inclusion = level
+
+    # -- Navigation ---------------------------------------------------------------------
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        """Home, the sections and the timeline; notes are reached through those pages.
+
+        Material renders the whole nav into every page: a nav of every note would make
+        large portfolios build several times slower, and read worse.
+        """
+        if self.settings is None or config.nav is not None or not self.config.navigation:
+            return None
+        settings = self.settings
+        order = ["index.md", settings.listing_page(Kind.PARCOURS), settings.competence_index,
+                 settings.listing_page(Kind.RECIT), settings.listing_page(Kind.TRACE), settings.timeline_page]
+        kind_folders = set(settings.folders)
+        for path, (role, _) in sorted(self.roles.items()):
+            top = path.split("/", 1)[0] if "/" in path else ""
+            if role == "page" and path not in order and top not in kind_folders:
+                order.append(path)
+        pages = []
+        for path in order:
+            file = files.get_file_from_path(path)
+            if file is not None and isinstance(file.page, Page) and file.inclusion.is_included():
+                pages.append(file.page)
+        for page in pages:
+            page.parent = None
+        for previous, page, following in zip([None, *pages[:-1]], pages, [*pages[1:], None]):
+            page.previous_page, page.next_page = previous, following
+        return Navigation(list(pages), list(pages))
+
+    # -- Pages --------------------------------------------------------------------------
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        role = self.roles.get(page.file.src_uri)
+        if role is None or self.settings is None:
+            return None
+        kind, subject = role
+        title = self._title(kind, subject, page)
+        if title:
+            # Material prints page.title raw into <title>, the header and every page's nav.
+            page.meta["title"] = html.escape(title, quote=False)
+        if isinstance(subject, views_module.CompetenceView):
+            subject = subject.page  # the learner's own text about the competence, if any
+        if isinstance(subject, CorePage):
+            # Our own parse of the body: MkDocs would render broken front matter as text.
+            return wikilinks.replace(subject.body, lambda link: self._wikilink(link, page.file.src_uri))
+        return markdown
+
+    def _title(self, role: str, subject: object, page: Page) -> str:
+        lang = self.settings.lang if self.settings else "fr"
+        if isinstance(subject, CorePage):
+            return subject.title
+        if role == "competence":
+            view = subject
+            assert isinstance(view, views_module.CompetenceView)
+            return view.competence.title
+        if page.meta.get("title") or page.meta.get("titre"):
+            return str(page.meta.get("titre") or page.meta.get("title"))
+        labels = {"competences": "ui.competences", "timeline": "ui.timeline"}
+        if role == "listing":
+            return message(f"ui.{_listing_label(subject)}", lang)  # type: ignore[arg-type]
+        return message(labels.get(role, "ui.home"), lang)
+
+    def _wikilink(self, link: wikilinks.Wikilink, from_path: str) -> str:
+        """A Markdown link to a public target; plain text for anything else."""
+        assert self.views is not None and self.settings is not None
+        targets = self.link_index.resolve(link.target) if self.link_index else []
+        if not targets:
+            return _md_escape(link.text or link.target)
+        target = targets[0]
+        if target.kind is Kind.COMPETENCE:
+            path = self.settings.competence_page(target.id)
+            title = self.views.competences[target.id].competence.title
+        else:
+            note = self.views.notes[(target.kind, target.id)]
+            path, title = note.path, note.title
+        relative = posixpath.relpath(path, posixpath.dirname(from_path) or ".")
+        return f"[{_md_escape(link.text or title)}](<{relative}>)"
+
+    def on_page_content(self, html_content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        role = self.roles.get(page.file.src_uri)
+        if role is None or self.renderer is None or self.views is None:
+            return None
+        kind, subject = role
+        renderer = self.renderer
+
+        def url_for(path: str) -> str:
+            target = files.get_file_from_path(path)
+            if target is None:
+                log.warning(f"{page.file.src_uri}: internal link to missing '{path}'")
+                return "#"
+            return get_relative_url(target.url, page.url)
+
+        if kind == "note":
+            assert isinstance(subject, Note)
+            header = renderer.note_header(subject, url_for)
+            content = _after_h1(html_content, header) + renderer.note_footer(subject, url_for)
+        elif kind == "competence":
+            assert isinstance(subject, views_module.CompetenceView)
+            own = ""
+            if subject.page is not None and html_content.strip():
+                own = f'<h2 id="en-mes-mots">{html.escape(message("ui.my-words", self.settings.lang))}</h2>\n{html_content}'  # type: ignore[union-attr]
+            content = (renderer.competence_header(subject, url_for) + own
+                       + renderer.competence_evidence(subject, url_for))
+        elif kind == "competences":
+            content = html_content + renderer.competence_index(url_for)
+        elif kind == "timeline":
+            content = html_content + renderer.timeline(url_for)
+        elif kind == "listing":
+            content = html_content + renderer.listing(subject, url_for)  # type: ignore[arg-type]
+        else:
+            return None
+        _add_toc(page, content)
+        return content
+
+
+# -- Helpers -------------------------------------------------------------------------------
+
+
+def _listing_label(kind: Kind) -> str:
+    return {Kind.PARCOURS: "parcours", Kind.RECIT: "recits", Kind.TRACE: "traces"}[kind]
+
+
+def _describe(problem: Problem, lang: str) -> str:
+    where = problem.file + (f":{problem.line}" if problem.line else "")
+    suggestion = problem.suggestion(lang)
+    return f"{where}: {problem.message(lang)}" + (f" {suggestion}" if suggestion else "")
+
+
+def _md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _after_h1(content: str, insert: str) -> str:
+    """Insert after the page's leading h1 if its body starts with one, else at the top."""
+    stripped = content.lstrip()
+    if stripped.startswith("<h1"):
+        end = stripped.find("</h1>")
+        if end != -1:
+            end += len("</h1>")
+            return stripped[:end] + "\n" + insert + stripped[end:]
+    return insert + content
+
+
+def _add_toc(page: Page, content: str) -> None:
+    """Add our h2 headings to the page's table of contents (Material's right sidebar)."""
+    known = {link.id for link in page.toc}
+    for anchor, text in _H2.findall(content):
+        if anchor not in known:
+            page.toc.items.append(AnchorLink(html.unescape(re.sub(r"<[^>]+>", "", text)).strip(), anchor, 2))
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _is_referentiel(file: File, settings: Settings) -> bool:
+    return file.abs_src_path is not None and Path(file.abs_src_path).resolve() == settings.referentiel_path.resolve()

@@ -1,0 +1,98 @@
+"""Which front-matter keys each note kind knows, their aliases and their allowed values.
+
+One table serves loading (aliases, required keys), validation (unknown keys, did-you-mean)
+and, later, the JSON Schemas for editors.
+"""
+
+from __future__ import annotations
+
+from .model import Kind, fold
+
+PARCOURS_TYPES = ("emploi", "formation", "stage", "benevolat", "projet", "certification", "autre")
+REFLECTION_MODELS = ("gibbs", "kolb", "star", "schon", "quoi-et-alors")
+ONGOING = ("en cours", "en-cours", "ongoing", "present", "aujourd'hui")
+VISIBILITY_VALUES = {
+    "public": "public",
+    "publique": "public",
+    "publie": "public",
+    "prive": "prive",
+    "privee": "prive",
+    "private": "prive",
+}
+
+# Keys every note and page understands.
+COMMON_KEYS = ("id", "type", "titre", "visibilite", "draft", "tags", "resume")
+
+KIND_KEYS: dict[Kind, tuple[str, ...]] = {
+    Kind.PARCOURS: ("organisation", "lieu", "debut", "fin", "competences"),
+    Kind.RECIT: ("date", "competences", "parcours", "traces", "modele"),
+    Kind.TRACE: ("date", "fichier", "lien", "competences", "description"),
+    Kind.COMPETENCE: ("domaine", "description", "niveau", "objectif"),
+}
+
+REQUIRED_KEYS: dict[Kind, tuple[str, ...]] = {
+    Kind.PARCOURS: ("debut",),
+    Kind.RECIT: ("date",),
+    Kind.TRACE: (),
+    Kind.COMPETENCE: (),
+}
+
+# Keys that MkDocs, Material or common plugins read: never "unknown".
+ENGINE_KEYS = (
+    "template", "hide", "search", "icon", "status", "subtitle", "render_macros",
+    "comments", "description", "authors", "categories", "slug", "pin", "links",
+)
+
+# Accented spellings fold onto the canonical keys by themselves (`début` -> `debut`);
+# these are the other accepted spellings, mostly English.
+ALIASES = {
+    "title": "titre",
+    "start": "debut",
+    "end": "fin",
+    "skills": "competences",
+    "competencies": "competences",
+    "visibility": "visibilite",
+    "summary": "resume",
+    "organization": "organisation",
+    "location": "lieu",
+    "place": "lieu",
+    "model": "modele",
+    "file": "fichier",
+    "link": "lien",
+    "url": "lien",
+    "domain": "domaine",
+    "level": "niveau",
+    "target": "objectif",
+    "goal": "objectif",
+    "evidence": "traces",
+    "kind": "type",
+    "brouillon": "draft",
+}
+
+KIND_NAMES = {
+    "parcours": Kind.PARCOURS,
+    "recit": Kind.RECIT,
+    "recits": Kind.RECIT,
+    "trace": Kind.TRACE,
+    "traces": Kind.TRACE,
+    "competence": Kind.COMPETENCE,
+    "competences": Kind.COMPETENCE,
+}
+
+EXAMPLES = {
+    "titre": "Mon titre",
+    "debut": "2024-09",
+    "fin": "2025-06",
+    "date": "2025-03-12",
+    "competences": "[ecoute-active]",
+}
+
+
+def canonical_key(key: str) -> str:
+    """The canonical spelling of a key: `Début` -> `debut`, `skills` -> `competences`."""
+    folded = fold(key)
+    return ALIASES.get(folded, folded)
+
+
+def known_keys(kind: Kind | None) -> tuple[str, ...]:
+    return COMMON_KEYS + (KIND_KEYS[kind] if kind else ())
