@@ -1,0 +1,103 @@
+"""`cheminement`: the learner's command line (check a portfolio; more commands to come)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .check import Report, analyse
+from .messages import language, message, plural
+from .model import Kind, Problem, Severity
+from .settings import Settings
+
+# Material prints a banner about MkDocs 2 when imported; our commands are not the place.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+class UsageProblem(click.UsageError):
+    """A wrong path or configuration: exit code 2, one clear line, no traceback."""
+
+
+def settings_from(path: Path) -> Settings:
+    """Settings from a mkdocs.yml, or defaults for a bare portfolio folder."""
+    config_file = path / "mkdocs.yml" if path.is_dir() else path
+    if path.is_dir() and not config_file.is_file():
+        return Settings(docs_dir=path)
+    if not config_file.is_file():
+        raise UsageProblem(message("cli.not-found", "fr", path=path))
+    from mkdocs.config import load_config  # noqa: PLC0415 - only needed with a mkdocs.yml
+    from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
+
+    try:
+        config = load_config(config_file=str(config_file))
+    except (MkDocsException, OSError) as error:
+        raise UsageProblem(message("cli.bad-config", "fr", path=config_file, detail=error)) from None
+    plugin = config.plugins.get("cheminement")
+    if plugin is not None and hasattr(plugin, "settings_for"):
+        return plugin.settings_for(config)
+    return Settings(docs_dir=Path(config.docs_dir), lang=language(config.theme.get("language")))
+
+
+@click.group()
+@click.version_option(package_name="mkdocs-cheminement")
+def main() -> None:
+    """Cheminement : publier son parcours, ses compétences et ses récits."""
+
+
+@main.command()
+@click.argument("path", default="mkdocs.yml", type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Échoue aussi sur les avertissements.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="Format de sortie.")
+@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help="Langue des messages.")
+def check(path: Path, strict: bool, output: str, langue: str | None) -> None:
+    """Vérifie le portfolio (PATH : un mkdocs.yml ou le dossier du portfolio)."""
+    if not path.exists():
+        raise UsageProblem(message("cli.not-found", langue or "fr", path=path))
+    settings = settings_from(path)
+    if langue:
+        settings.lang = langue
+    report = analyse(settings)
+    if output == "json":
+        click.echo(json.dumps([p.as_dict(settings.lang) for p in report.problems], ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, settings.lang)
+    failed = report.errors or (strict and report.warnings)
+    sys.exit(1 if failed else 0)
+
+
+def _print_report(report: Report, lang: str) -> None:
+    current: str | None = None
+    for problem in report.problems:
+        if problem.file != current:
+            current = problem.file
+            click.echo(click.style(problem.file, bold=True))
+        click.echo(_describe(problem, lang))
+    counts = []
+    for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE, Kind.COMPETENCE):
+        count = len(report.portfolio.of_kind(kind))
+        counts.append(plural(f"ui.count.{kind.value}", count, lang))
+    if report.problems:
+        click.echo("")
+    click.echo(
+        message(
+            "cli.summary", lang,
+            notes=", ".join(counts),
+            competences=len(report.portfolio.competences),
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+        )
+    )
+
+
+def _describe(problem: Problem, lang: str) -> str:
+    is_error = problem.severity is Severity.ERROR
+    label = message("cli.error" if is_error else "cli.warning", lang)
+    where = message("cli.line", lang, line=problem.line) if problem.line else ""
+    head = click.style(label, fg="red" if is_error else "yellow", bold=True)
+    text = f"  {where + ' · ' if where else ''}{head} : {problem.message(lang)}"
+    suggestion = problem.suggestion(lang)
+    return text + (f"\n      → {suggestion}" if suggestion else "")
