@@ -104,8 +104,11 @@ class _Checker:
     def competence_ref(self, note: Note, ref: Ref) -> None:
         if ref.id not in self.competences:
             guess = did_you_mean(ref.id, self.competences)
-            fixes = [("did-you-mean", {"guess": guess})] if guess else []
-            fixes.append(("unknown-competence.fix", {"referentiel": self.portfolio.referentiel.path, "id": ref.id}))
+            if guess:
+                fixes = [("did-you-mean", {"guess": guess}),
+                         ("unknown-competence.where", {"referentiel": self.portfolio.referentiel.path})]
+            else:
+                fixes = [("unknown-competence.fix", {"referentiel": self.portfolio.referentiel.path, "id": ref.id})]
             self.add(note.path, ref.line, Severity.ERROR, "unknown-competence", {"id": ref.id}, *fixes)
         elif ref.level is not None:
             self.level(note, ref.line, ref.id, ref.level)
@@ -116,8 +119,9 @@ class _Checker:
             guess = did_you_mean(str(value), labels)
             fixes = [("did-you-mean", {"guess": guess})] if guess else []
             fixes.append(("unknown-level.fix", {"labels": ", ".join(labels), "count": len(labels)}))
+            shown = str(value).lower() if isinstance(value, bool) else value
             self.add(note.path, line, Severity.ERROR, "unknown-level",
-                     {"value": value, "competence": competence}, *fixes)
+                     {"value": shown, "competence": competence}, *fixes)
 
     def competence_page(self, note: CompetencePage) -> None:
         domains = ", ".join(d.id for d in self.portfolio.referentiel.domains) or "—"

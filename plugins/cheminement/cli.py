@@ -9,9 +9,12 @@ from pathlib import Path
 
 import click
 
+from . import audit as audit_module
+from . import manifest
 from .check import Report, analyse
 from .messages import language, message, plural
 from .model import Kind, Problem, Severity
+from .publish import publish
 from .settings import Settings
 
 # Material prints a banner about MkDocs 2 when imported; our commands are not the place.
@@ -55,11 +58,7 @@ def main() -> None:
 @click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help="Langue des messages.")
 def check(path: Path, strict: bool, output: str, langue: str | None) -> None:
     """Vérifie le portfolio (PATH : un mkdocs.yml ou le dossier du portfolio)."""
-    if not path.exists():
-        raise UsageProblem(message("cli.not-found", langue or "fr", path=path))
-    settings = settings_from(path)
-    if langue:
-        settings.lang = langue
+    settings = _settings(path, langue)
     report = analyse(settings)
     if output == "json":
         click.echo(json.dumps([p.as_dict(settings.lang) for p in report.problems], ensure_ascii=False, indent=2))
@@ -67,6 +66,87 @@ def check(path: Path, strict: bool, output: str, langue: str | None) -> None:
         _print_report(report, settings.lang)
     failed = report.errors or (strict and report.warnings)
     sys.exit(1 if failed else 0)
+
+
+def _settings(path: Path, langue: str | None) -> Settings:
+    if not path.exists():
+        raise UsageProblem(message("cli.not-found", langue or "fr", path=path))
+    settings = settings_from(path)
+    if langue:
+        settings.lang = langue
+    return settings
+
+
+@main.command()
+@click.argument("path", default="mkdocs.yml", type=click.Path(path_type=Path))
+@click.option("--depuis", "since", type=click.Path(path_type=Path), default=None,
+              help="Manifeste d'une publication précédente (ou le dossier du site qui le contient).")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="Format de sortie.")
+@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help="Langue des messages.")
+def publication(path: Path, since: Path | None, output: str, langue: str | None) -> None:
+    """Ce qui sera publié, ce qui reste privé, et ce qui a changé depuis la dernière fois."""
+    settings = _settings(path, langue)
+    lang = settings.lang
+    report = analyse(settings)
+    published = publish(report.portfolio, settings)
+    current = manifest.build_manifest(published.public, settings.docs_dir)
+    changes = None
+    if since is not None:
+        try:
+            changes = manifest.compare(manifest.read(since), current)
+        except ValueError as error:
+            raise UsageProblem(message("cli.bad-manifest", lang, path=since, detail=error)) from None
+    if output == "json":
+        click.echo(json.dumps({
+            "public": current["files"],
+            "private": {p: str(r) for p, r in sorted(published.private.items())},
+            "changes": changes.__dict__ if changes else None,
+            "errors": len(report.errors),
+        }, ensure_ascii=False, indent=2))
+        sys.exit(1 if report.errors else 0)
+    click.echo(click.style(message("cli.publication.public", lang, count=len(current["files"])), bold=True))
+    for item_path, entry in current["files"].items():
+        click.echo(f"  {item_path}" + (f"  —  {entry['title']}" if entry.get("title") else ""))
+    click.echo(click.style(message("cli.publication.private", lang, count=len(published.private)), bold=True))
+    for item_path, reason in sorted(published.private.items()):
+        click.echo(f"  {item_path}  —  {message(f'reason.{reason}', lang)}")
+    if not published.private:
+        click.echo(message("cli.publication.none", lang))
+    if changes is not None:
+        click.echo(click.style(message("cli.publication.changes", lang, new=len(changes.new),
+                                       changed=len(changes.changed), removed=len(changes.removed)), bold=True))
+        for sign, paths in (("+", changes.new), ("~", changes.changed), ("-", changes.removed)):
+            for item_path in paths:
+                click.echo(f"  {sign} {item_path}")
+    if report.errors:
+        click.echo(click.style(message("cli.publication.errors", lang, count=len(report.errors)), fg="red"))
+    sys.exit(1 if report.errors else 0)
+
+
+@main.command()
+@click.argument("site", type=click.Path(path_type=Path))
+@click.option("--portfolio", "path", default="mkdocs.yml", type=click.Path(path_type=Path),
+              help="Le mkdocs.yml ou le dossier du portfolio dont le site est issu.")
+@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help="Langue des messages.")
+def audit(site: Path, path: Path, langue: str | None) -> None:
+    """Cherche dans SITE tout contenu des notes privées (titres, textes, fichiers)."""
+    settings = _settings(path, langue)
+    lang = settings.lang
+    if not site.is_dir():
+        raise UsageProblem(message("cli.audit.no-site", lang, path=site))
+    report = analyse(settings)
+    published = publish(report.portfolio, settings)
+    canaries = audit_module.canaries(report.portfolio, published, settings.docs_dir)
+    leaks = audit_module.scan(site, canaries)
+    for leak in leaks:
+        value = leak.canary.value if leak.canary.what != "file" else leak.canary.source
+        click.echo(message("cli.audit.leak", lang, site_file=leak.site_file, what=message(f"audit.{leak.canary.what}", lang),
+                           source=leak.canary.source, value=value[:80]))
+    if leaks:
+        click.echo(click.style(message("cli.audit.summary", lang, count=len(leaks)), fg="red", bold=True))
+        sys.exit(1)
+    files = sum(1 for p in site.rglob("*") if p.is_file())
+    click.echo(message("cli.audit.clean", lang, canaries=len(canaries), files=files))
 
 
 def _print_report(report: Report, lang: str) -> None:

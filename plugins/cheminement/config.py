@@ -35,6 +35,17 @@ class CheminementConfig(Config):
     # `visibilite: public` are.
     publication = c.Choice(("tout", "explicite"), default="tout")
 
+    # Preview private notes under `mkdocs serve` (never in `mkdocs build`), each with a
+    # "privé — non publié" banner. Also CHEMINEMENT_APERCU_PRIVE=1 in the environment.
+    apercu_prive = c.Type(bool, default=False)
+
+    # Let search engines index the site (default: <meta name="robots" content="noindex">).
+    indexation = c.Type(bool, default=False)
+
+    # Allow requests to third parties: Google Fonts, analytics. Off by default, so a
+    # visitor's browser talks to the portfolio's host only.
+    services_tiers = c.Type(bool, default=False)
+
     # Generated pages (source paths; MkDocs turns them into URLs).
     page_competences = c.Type(str, default="competences/index.md")
     page_chronologie = c.Type(str, default="chronologie.md")

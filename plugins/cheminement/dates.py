@@ -39,6 +39,8 @@ class PartialDate:
         if not match:
             raise ValueError(value)
         year, month, day = (int(part) if part else None for part in match.groups())
+        if month == 0 or day == 0:
+            raise ValueError(value)
         # datetime.date validates month and day ranges, including 29 February.
         dt.date(year, month or 1, day or 1)
         return cls(year, month, day)

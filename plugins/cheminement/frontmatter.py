@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from .messages import Term
+
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -89,10 +91,7 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int],
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = first_line + mark.line if mark else first_line
-        detail = " ".join(str(part) for part in (error.context, error.problem) if part)
-        return SyntaxProblem("yaml-syntax", line, {"detail": detail})
+        return _yaml_problem(error, first_line)
     except yaml.YAMLError as error:
         return SyntaxProblem("yaml-syntax", first_line, {"detail": str(error)})
     finally:
@@ -102,6 +101,35 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int],
     if isinstance(node, yaml.MappingNode):
         _record_lines(node, (), first_line, lines, duplicates, depth=2)
     return data, lines, duplicates
+
+
+# PyYAML's explanations, in the learner's words. For the first four the mistake is where
+# PyYAML's "context" starts (the opening bracket or quote), not where it gave up.
+_YAML_MISTAKES = (
+    ("while parsing a flow", "yaml.unclosed-bracket", True),
+    ("while scanning a quoted scalar", "yaml.unclosed-quote", True),
+    ("while scanning a simple key", "yaml.missing-colon", True),
+    ("while scanning an alias", "yaml.star", True),
+    ("mapping values are not allowed", "yaml.colon-in-value", False),
+    ("found character that cannot start any token", "yaml.tab", False),
+    ("while parsing a block mapping", "yaml.indentation", False),
+    ("found undefined alias", "yaml.star", False),
+    ("could not determine a constructor", "yaml.tag", False),
+)
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, first_line: int) -> SyntaxProblem:
+    said = f"{error.context or ''} {error.problem or ''}"
+    for clue, key, at_context in _YAML_MISTAKES:
+        if clue in said:
+            mark = (error.context_mark if at_context else error.problem_mark) or error.problem_mark
+            if key == "yaml.tab" and "\t" not in said:
+                key = "yaml.bad-character"
+            line = first_line + mark.line if mark else first_line
+            return SyntaxProblem("yaml-syntax", line, {"detail": Term(key)})
+    mark = error.problem_mark or error.context_mark
+    line = first_line + mark.line if mark else first_line
+    return SyntaxProblem("yaml-syntax", line, {"detail": said.strip()})
 
 
 def _record_lines(
@@ -147,7 +175,7 @@ def split(text: str) -> Document | SyntaxProblem:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return SyntaxProblem("frontmatter-not-mapping", 2, {"got": type(data).__name__})
+        return SyntaxProblem("frontmatter-not-mapping", 2, {"got": Term(f"got.{type(data).__name__}")})
     body = "\n".join(lines[index + 1 :])
     return Document(data, body, index + 2, key_lines, duplicates, has_front_matter=True)
 

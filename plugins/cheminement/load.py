@@ -40,6 +40,7 @@ from .settings import Settings
 
 _ID = re.compile(r"[\w][\w.-]*")
 _HEADING = re.compile(r"#\s+(.+?)\s*#*\s*$")
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 _URL = re.compile(r"https?://[^\s/]+\S*")
 
 Suggestion = tuple[str, dict[str, Any]]
@@ -113,7 +114,7 @@ class _Reader:
         for key in self.meta:
             if key in known or key in schema.ENGINE_KEYS:
                 continue
-            guess = did_you_mean(key, known, cutoff=0.6 if self.kind else 0.8)
+            guess = schema.LIKELY_MEANT.get((self.kind, key)) or did_you_mean(key, known, cutoff=0.6 if self.kind else 0.8)
             if self.kind is None and guess is None:
                 continue  # free keys of an ordinary page (date, author…), not a typo
             fixes = [_fix("did-you-mean", guess=guess)] if guess else []
@@ -166,7 +167,7 @@ class _Reader:
             return True
         kind = Term(f"kind.{self.kind.value}") if self.kind else ""
         self.error(
-            "missing-key", None, {"key": key, "kind": kind},
+            "missing-key", self.line(key), {"key": key, "kind": kind},
             _fix("missing-key.fix", key=key, example=schema.EXAMPLES.get(key, "…")),
         )
         return False
@@ -372,8 +373,9 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
             link=_trace_link(reader),
             description=reader.text("description"),
         )
-        if note.file is None and note.link is None and "fichier" not in reader.meta and "lien" not in reader.meta:
-            reader.error("trace-without-source", None, {}, _fix("trace-without-source.fix"))
+        if not reader.text("fichier") and not reader.text("lien"):
+            line = reader.line("fichier") or reader.line("lien")
+            reader.error("trace-without-source", line, {}, _fix("trace-without-source.fix"))
     else:
         note = CompetencePage(
             **note_fields,
@@ -394,7 +396,8 @@ def _trace_file(reader: _Reader, note_path: str, settings: Settings) -> str | No
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(note_path), value.replace("\\", "/")))
     docs = settings.docs_dir.resolve()
     target = (settings.docs_dir / joined).resolve()
-    if value.startswith(("/", "~")) or joined.startswith("..") or not target.is_relative_to(docs):
+    absolute = value.startswith(("/", "~", "\\")) or _WINDOWS_DRIVE.match(value)
+    if absolute or joined.startswith("..") or not target.is_relative_to(docs):
         reader.error("trace-file-outside", line, {"path": value}, _fix("trace-file-outside.fix"))
         return None
     if not target.is_file():

@@ -45,6 +45,42 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Vérifiez l'indentation et mettez entre guillemets les valeurs qui contiennent « : », « # » ou commencent par « [ » ou « * ».",
         "en": "Check the indentation and quote values that contain \":\" or \"#\" or start with \"[\" or \"*\".",
     },
+    "yaml.unclosed-bracket": {
+        "fr": "un « [ » ou « {{ » ouvert sur cette ligne n'est jamais refermé",
+        "en": "a \"[\" or \"{{\" opened on this line is never closed",
+    },
+    "yaml.unclosed-quote": {
+        "fr": "un guillemet ouvert sur cette ligne n'est jamais refermé",
+        "en": "a quote opened on this line is never closed",
+    },
+    "yaml.missing-colon": {
+        "fr": "cette ligne n'a pas la forme « clé: valeur » (l'en-tête est-il bien refermé par « --- » avant le texte ?)",
+        "en": "this line is not of the form \"key: value\" (is the front matter closed by \"---\" before the text?)",
+    },
+    "yaml.colon-in-value": {
+        "fr": "un deux-points « : » dans une valeur doit être entre guillemets",
+        "en": "a colon \":\" inside a value must be quoted",
+    },
+    "yaml.star": {
+        "fr": "une valeur qui commence par « * » ou « & » doit être entre guillemets",
+        "en": "a value starting with \"*\" or \"&\" must be quoted",
+    },
+    "yaml.tab": {
+        "fr": "une tabulation sert d'indentation : YAML n'accepte que des espaces",
+        "en": "a tab is used for indentation: YAML only accepts spaces",
+    },
+    "yaml.bad-character": {
+        "fr": "un caractère ne peut pas commencer une valeur (« @ », « ` » ou « % » : mettez la valeur entre guillemets)",
+        "en": "a character cannot start a value (\"@\", \"`\" or \"%\": quote the value)",
+    },
+    "yaml.indentation": {
+        "fr": "indentation incohérente : les clés d'un même niveau doivent commencer à la même colonne",
+        "en": "inconsistent indentation: keys of the same level must start in the same column",
+    },
+    "yaml.tag": {
+        "fr": "une étiquette YAML « ! » n'est pas permise ici",
+        "en": "a YAML tag \"!\" is not allowed here",
+    },
     "duplicate-key": {
         "fr": "La clé « {key} » apparaît deux fois (première fois ligne {first}).",
         "en": "The key \"{key}\" appears twice (first on line {first}).",
@@ -158,6 +194,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "unknown-competence.fix": {
         "fr": "Utilisez un identifiant du référentiel ({referentiel}), ou créez competences/{id}.md avec « titre » et « domaine ».",
         "en": "Use an id from the framework ({referentiel}), or create competences/{id}.md with \"titre\" and \"domaine\".",
+    },
+    "unknown-competence.where": {
+        "fr": "Les compétences sont définies dans {referentiel}.",
+        "en": "Competences are defined in {referentiel}.",
     },
     "unknown-level": {
         "fr": "Niveau « {value} » inconnu pour la compétence « {competence} ».",
@@ -381,6 +421,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ui.image-alt": {"fr": "Image de la trace « {title} »", "en": "Image of the evidence \"{title}\""},
     "ui.undated": {"fr": "Sans date", "en": "Undated"},
     "ui.empty": {"fr": "Rien de publié ici pour l'instant.", "en": "Nothing published here yet."},
+    "ui.private-preview": {
+        "fr": "Privé — non publié. Vous voyez cette note parce que l'aperçu privé est activé ; elle n'apparaîtra pas sur le site publié.",
+        "en": "Private — not published. You see this note because the private preview is on; it will not appear on the published site.",
+    },
+    "ui.private-badge": {"fr": "privé — non publié", "en": "private — not published"},
     "ui.about-note": {"fr": "Informations sur cette note", "en": "About this note"},
     "ui.count.recit.one": {"fr": "{n} récit", "en": "{n} story"},
     "ui.count.recit.other": {"fr": "{n} récits", "en": "{n} stories"},
@@ -408,6 +453,43 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Configuration illisible ({path}) : {detail}",
         "en": "Cannot read the configuration ({path}): {detail}",
     },
+    "cli.publication.public": {"fr": "Publié ({count}) :", "en": "Published ({count}):"},
+    "cli.publication.private": {"fr": "Reste privé ({count}) :", "en": "Stays private ({count}):"},
+    "cli.publication.none": {"fr": "  (rien)", "en": "  (nothing)"},
+    "cli.publication.changes": {
+        "fr": "Depuis la publication précédente : {new} nouveau(x), {changed} modifié(s), {removed} retiré(s).",
+        "en": "Since the previous publication: {new} new, {changed} changed, {removed} removed.",
+    },
+    "cli.publication.errors": {
+        "fr": "Attention : le portfolio contient {count} erreur(s) ; « cheminement check » les détaille, et rien ne sera publié tant qu'elles restent.",
+        "en": "Warning: the portfolio has {count} error(s); \"cheminement check\" lists them, and nothing will be published until they are fixed.",
+    },
+    "cli.bad-manifest": {
+        "fr": "Manifeste illisible ({path}) : {detail}",
+        "en": "Cannot read the manifest ({path}): {detail}",
+    },
+    "reason.declared": {"fr": "marqué privé (visibilite: prive ou draft: true)", "en": "marked private (visibilite: prive or draft: true)"},
+    "reason.folder": {"fr": "dans un dossier privé", "en": "in a private folder"},
+    "reason.explicit": {"fr": "non marqué public (publication: explicite)", "en": "not marked public (publication: explicite)"},
+    "reason.private-only": {"fr": "utilisé seulement par des notes privées", "en": "used by private notes only"},
+    "cli.audit.clean": {
+        "fr": "Aucune fuite : {canaries} élément(s) privé(s) cherché(s) dans {files} fichier(s) du site.",
+        "en": "No leak: {canaries} private item(s) searched for in {files} file(s) of the site.",
+    },
+    "cli.audit.leak": {
+        "fr": "{site_file} contient {what} de {source} : « {value} »",
+        "en": "{site_file} contains {what} of {source}: \"{value}\"",
+    },
+    "cli.audit.summary": {
+        "fr": "{count} fuite(s) de contenu privé. Ne publiez pas ce dossier ; reconstruisez le site sans --dirty et relancez l'audit.",
+        "en": "{count} leak(s) of private content. Do not publish this folder; rebuild the site without --dirty and run the audit again.",
+    },
+    "cli.audit.no-site": {"fr": "Dossier du site introuvable : {path}", "en": "Site folder not found: {path}"},
+    "audit.title": {"fr": "le titre", "en": "the title"},
+    "audit.value": {"fr": "une valeur de l'en-tête", "en": "a front-matter value"},
+    "audit.text": {"fr": "une phrase", "en": "a sentence"},
+    "audit.name": {"fr": "le nom de fichier", "en": "the file name"},
+    "audit.file": {"fr": "le fichier", "en": "the file"},
     "build.failed": {
         "fr": "Le portfolio contient {count} erreur(s) ; rien n'a été publié :",
         "en": "The portfolio has {count} error(s); nothing was published:",

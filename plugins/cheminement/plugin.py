@@ -12,6 +12,7 @@ Event flow of one build (`serve` repeats it in full on every change):
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import posixpath
@@ -23,11 +24,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
+from . import manifest
 from . import views as views_module
 from . import wikilinks
 from .check import analyse
@@ -35,7 +37,7 @@ from .config import CheminementConfig
 from .messages import language, message
 from .model import CompetencePage, Kind, Note, Problem
 from .model import Page as CorePage
-from .publish import publish
+from .publish import Publication, local_target, publish, redact_links
 from .render import Renderer
 from .settings import Settings
 
@@ -43,7 +45,12 @@ THEME_DIR = Path(__file__).resolve().parent.parent.parent / "themes" / "cheminem
 # Copied by MkDocs with the theme's static files, since our theme folder is on its path.
 CSS_URI = "assets/cheminement/cheminement.css"
 
+PREVIEW_VARIABLE = "CHEMINEMENT_APERCU_PRIVE"
+ROBOTS = '<meta name="robots" content="noindex, nofollow">'
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>])")
+_HTML_LINK = re.compile(r"<a\b[^>]*?\bhref=\"([^\"]*)\"[^>]*>(.*?)</a>", re.DOTALL | re.IGNORECASE)
+_HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"[^>]*>", re.IGNORECASE)
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
 
 log = get_plugin_logger(__name__)
@@ -68,6 +75,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.views: views_module.Views | None = None
         self.renderer: Renderer | None = None
         self.link_index: wikilinks.LinkIndex | None = None
+        self.publication: Publication | None = None
+        self.preview = False
         self.roles: dict[str, tuple[str, object]] = {}  # src_uri -> (role, subject)
 
     # -- Lifecycle -------------------------------------------------------------------------
@@ -81,6 +90,14 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if not self.config.enabled:
             return None
         self.settings = self.settings_for(config)
+        # Private notes are shown only in a local preview that the learner asked for.
+        asked = self.config.apercu_prive or os.environ.get(PREVIEW_VARIABLE, "").lower() in ("1", "true", "oui", "yes")
+        self.preview = self.is_serve and asked
+        if not self.config.services_tiers:
+            # Material loads Google Fonts by default: the visitor's browser would tell Google.
+            config.theme["font"] = False
+            if "analytics" in config.extra:
+                del config.extra["analytics"]
         theme_dir = str(_theme_dir())
         if theme_dir not in config.theme.dirs:
             config.theme.dirs.append(theme_dir)
@@ -126,14 +143,15 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             details = "\n".join(_describe(p, settings.lang) for p in report.errors)
             raise PluginError(f"{message('build.failed', settings.lang, count=len(report.errors))}\n{details}")
 
-        publication = publish(report.portfolio, settings)
+        self.publication = publication = publish(report.portfolio, settings, preview=self.preview)
         for file in ours:
-            if file.src_uri in publication.private_paths or _is_referentiel(file, settings):
+            if file.src_uri in publication.private or _is_referentiel(file, settings):
                 files.remove(file)
+                _remove_stale_output(file)
 
         public = publication.public
         self.views = views = views_module.build(public, settings, settings.newest_first)
-        self.renderer = Renderer(config.theme.dirs, settings, public.referentiel, views)
+        self.renderer = Renderer(config.theme.dirs, settings, public.referentiel, views, frozenset(publication.previewed))
         # Links resolve over the public portfolio only: a link to a private note is text.
         self.link_index = wikilinks.LinkIndex(public, settings.folders)
 
@@ -180,7 +198,13 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         Material renders the whole nav into every page: a nav of every note would make
         large portfolios build several times slower, and read worse.
         """
-        if self.settings is None or config.nav is not None or not self.config.navigation:
+        if self.settings is None:
+            return None
+        if config.nav is not None:
+            # A hand-written nav entry to a private page would show its title and address.
+            _drop_private_links(nav.items, self.publication.private if self.publication else {})
+            return nav
+        if not self.config.navigation:
             return None
         settings = self.settings
         order = ["index.md", settings.listing_page(Kind.PARCOURS), settings.competence_index,
@@ -214,10 +238,13 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             page.meta["title"] = html.escape(title, quote=False)
         if isinstance(subject, views_module.CompetenceView):
             subject = subject.page  # the learner's own text about the competence, if any
+        source = page.file.src_uri
+        body = subject.body if isinstance(subject, CorePage) else markdown
         if isinstance(subject, CorePage):
             # Our own parse of the body: MkDocs would render broken front matter as text.
-            return wikilinks.replace(subject.body, lambda link: self._wikilink(link, page.file.src_uri))
-        return markdown
+            body = wikilinks.replace(body, lambda link: self._wikilink(link, source))
+        private = self.publication.private if self.publication else {}
+        return redact_links(body, source, set(private))
 
     def _title(self, role: str, subject: object, page: Page) -> str:
         lang = self.settings.lang if self.settings else "fr"
@@ -253,7 +280,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
     def on_page_content(self, html_content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         role = self.roles.get(page.file.src_uri)
         if role is None or self.renderer is None or self.views is None:
-            return None
+            return self._redact_html(html_content, page.file.src_uri) if self.publication else None
         kind, subject = role
         renderer = self.renderer
 
@@ -283,8 +310,43 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             content = html_content + renderer.listing(subject, url_for)  # type: ignore[arg-type]
         else:
             return None
+        content = self._redact_html(content, page.file.src_uri)
+        if self.publication and page.file.src_uri in self.publication.previewed:
+            content = _preview_banner(self.settings.lang if self.settings else "fr") + content
         _add_toc(page, content)
         return content
+
+    def _redact_html(self, content: str, source: str) -> str:
+        """Safety net for links in raw HTML or reference-style Markdown to private files."""
+        private = self.publication.private if self.publication else {}
+        if not private:
+            return content
+        content = _HTML_LINK.sub(
+            lambda m: m.group(2) if local_target(html.unescape(m.group(1)), source) in private else m.group(0), content
+        )
+        return _HTML_IMAGE.sub(
+            lambda m: "" if local_target(html.unescape(m.group(1)), source) in private else m.group(0), content
+        )
+
+    # -- Visitors and the manifest ---------------------------------------------------------
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        return self._robots(output)
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:
+        return self._robots(output_content) if template_name.endswith(".html") else None
+
+    def _robots(self, output: str) -> str | None:
+        """Portfolios under review are not for search engines unless the learner says so."""
+        if self.settings is None or self.config.indexation or "</head>" not in output:
+            return None
+        return output.replace("</head>", f"  {ROBOTS}\n  </head>", 1)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.publication is None or self.settings is None:
+            return
+        data = manifest.build_manifest(self.publication.public, self.settings.docs_dir, self.publication.previewed)
+        manifest.write(Path(config.site_dir), data)
 
 
 # -- Helpers -------------------------------------------------------------------------------
@@ -321,6 +383,28 @@ def _add_toc(page: Page, content: str) -> None:
     for anchor, text in _H2.findall(content):
         if anchor not in known:
             page.toc.items.append(AnchorLink(html.unescape(re.sub(r"<[^>]+>", "", text)).strip(), anchor, 2))
+
+
+def _preview_banner(lang: str) -> str:
+    label = html.escape(message("ui.private-preview", lang))
+    return f'<p class="chm-private-banner" role="note"><strong>{label}</strong></p>\n'
+
+
+def _remove_stale_output(file: File) -> None:
+    """Delete what an earlier build wrote for a now-private file (`--dirty` keeps site/)."""
+    target = Path(file.abs_dest_path)
+    if target.is_file():
+        target.unlink()
+        with contextlib.suppress(OSError):
+            target.parent.rmdir()  # only when empty, e.g. recits/x/ of recits/x/index.html
+
+
+def _drop_private_links(items: list, private: dict[str, object]) -> None:
+    for item in list(items):
+        if isinstance(item, Link) and item.url.lstrip("./") in private:
+            items.remove(item)
+        elif getattr(item, "children", None):
+            _drop_private_links(item.children, private)
 
 
 def _is_within(path: Path, folder: Path) -> bool:

@@ -7,6 +7,7 @@ backlink, a link title). The engine adapter removes the excluded paths from its 
 
 from __future__ import annotations
 
+import enum
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -14,45 +15,81 @@ from urllib.parse import unquote, urlsplit
 
 from .model import Note, Page, Portfolio, Trace, Visibility
 from .settings import Settings
+from .wikilinks import sub_outside_code
 
 # Relative targets of Markdown links and images, and of HTML src/href attributes.
 _MD_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
 _HTML_TARGET = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+# An inline Markdown link or image: [text](target "title") or ![alt](target).
+_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
 
 
 def in_private_folder(path: str, settings: Settings) -> bool:
     return any(path == folder or path.startswith(folder.rstrip("/") + "/") for folder in settings.private_folders)
 
 
-def is_public(page: Page, settings: Settings) -> bool:
-    """Whether one note or page is published, from its declaration, folder and mode."""
+class Reason(enum.StrEnum):
+    """Why something stays private; `cheminement publication` shows it to the learner."""
+
+    DECLARED = "declared"  # visibilite: prive, or draft: true
+    FOLDER = "folder"  # in a private folder such as journal/
+    EXPLICIT = "explicit"  # publication: explicite and not marked public
+    PRIVATE_ONLY = "private-only"  # a file that only private notes use
+
+
+def private_reason(page: Page, settings: Settings) -> Reason | None:
+    """Why one note or page stays private, or None when it is published."""
     if page.visibility is Visibility.PRIVATE:
-        return False
+        return Reason.DECLARED
     if page.visibility is Visibility.PUBLIC:
-        return True
+        return None
     if in_private_folder(page.path, settings):
-        return False
+        return Reason.FOLDER
     # In explicit mode a note is published only when it says so; ordinary pages (home,
     # about) stay published unless marked private.
-    return not (settings.explicit_publication and isinstance(page, Note))
+    if settings.explicit_publication and isinstance(page, Note):
+        return Reason.EXPLICIT
+    return None
+
+
+def is_public(page: Page, settings: Settings) -> bool:
+    return private_reason(page, settings) is None
 
 
 @dataclass
 class Publication:
-    """The public portfolio and the paths of everything that stays on the learner's machine."""
+    """The public portfolio and what stays on the learner's machine, with the reason.
+
+    In a local preview (`preview=True`, only ever for `mkdocs serve`) private notes are
+    kept in `public` so the learner sees them in place, and listed in `previewed`.
+    """
 
     public: Portfolio
-    private_paths: set[str] = field(default_factory=set)
+    private: dict[str, Reason] = field(default_factory=dict)
+    previewed: set[str] = field(default_factory=set)
+
+    @property
+    def private_paths(self) -> set[str]:
+        return set(self.private)
 
 
-def publish(portfolio: Portfolio, settings: Settings) -> Publication:
+def publish(portfolio: Portfolio, settings: Settings, preview: bool = False) -> Publication:
+    """Split the portfolio into what is published and what stays private."""
+    publication = _split(portfolio, settings)
+    if preview:
+        return Publication(portfolio, {}, set(publication.private))
+    return publication
+
+
+def _split(portfolio: Portfolio, settings: Settings) -> Publication:
     public = Portfolio(portfolio.referentiel)
-    private: set[str] = set()
+    private: dict[str, Reason] = {}
     for page in [*portfolio.notes, *portfolio.pages]:
-        if is_public(page, settings):
+        reason = private_reason(page, settings)
+        if reason is None:
             (public.notes if isinstance(page, Note) else public.pages).append(page)
         else:
-            private.add(page.path)
+            private[page.path] = reason
 
     assets = set(portfolio.assets)
     used_by_public: set[str] = set()
@@ -61,9 +98,12 @@ def publish(portfolio: Portfolio, settings: Settings) -> Publication:
         used = _referenced_assets(page, assets)
         (used_by_private if page.path in private else used_by_public).update(used)
     for asset in portfolio.assets:
-        only_private = asset in used_by_private and asset not in used_by_public
-        if only_private or (in_private_folder(asset, settings) and asset not in used_by_public):
-            private.add(asset)
+        if asset in used_by_public:
+            public.assets.append(asset)
+        elif asset in used_by_private:
+            private[asset] = Reason.PRIVATE_ONLY
+        elif in_private_folder(asset, settings):
+            private[asset] = Reason.FOLDER
         else:
             public.assets.append(asset)
     return Publication(public, private)
@@ -74,13 +114,34 @@ def _referenced_assets(page: Page, assets: set[str]) -> set[str]:
     found: set[str] = set()
     if isinstance(page, Trace) and page.file:
         found.add(page.file)
-    base = posixpath.dirname(page.path)
     for pattern in (_MD_TARGET, _HTML_TARGET):
         for match in pattern.finditer(page.body):
-            target = urlsplit(match.group(1))
-            if target.scheme or target.netloc or not target.path:
-                continue
-            path = posixpath.normpath(posixpath.join(base, unquote(target.path)))
+            path = local_target(match.group(1), page.path)
             if path in assets:
                 found.add(path)
     return found
+
+
+def local_target(url: str, page_path: str) -> str | None:
+    """The portfolio path a relative URL in `page_path` points to, or None if external."""
+    target = urlsplit(url)
+    if target.scheme or target.netloc or not target.path:
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page_path), unquote(target.path)))
+
+
+def redact_links(body: str, page_path: str, private_paths: set[str]) -> str:
+    """Markdown links and images to private notes or files become their text alone.
+
+    A learner may link a private note from a public one; the link must not reveal that the
+    note exists, nor its address.
+    """
+    if not private_paths:
+        return body
+
+    def render(match: re.Match[str]) -> str:
+        if local_target(match.group(3), page_path) in private_paths:
+            return match.group(2)
+        return match.group(0)
+
+    return sub_outside_code(_MD_LINK, render, body)

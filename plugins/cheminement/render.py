@@ -34,7 +34,14 @@ class ChartPoint:
 class Renderer:
     """Renders our templates for one build; `search_path` lets a theme override them."""
 
-    def __init__(self, search_path: Sequence[str], settings: Settings, referentiel: Referentiel, views: Views) -> None:
+    def __init__(
+        self,
+        search_path: Sequence[str],
+        settings: Settings,
+        referentiel: Referentiel,
+        views: Views,
+        previewed: frozenset[str] = frozenset(),
+    ) -> None:
         self.settings = settings
         self.lang = settings.lang
         self.scale = referentiel.scale
@@ -58,6 +65,7 @@ class Renderer:
             scale=self.scale,
             views=views,
             competence_index_path=settings.competence_index,
+            previewed=previewed,
         )
         self.env.filters.update(
             parcours_note=lambda ident: views.notes.get((Kind.PARCOURS, ident)),

@@ -79,6 +79,13 @@ KIND_NAMES = {
     "competences": Kind.COMPETENCE,
 }
 
+# Keys a learner writes on the wrong kind, and what they meant there.
+LIKELY_MEANT = {
+    (Kind.PARCOURS, "date"): "debut",
+    (Kind.RECIT, "debut"): "date",
+    (Kind.TRACE, "debut"): "date",
+}
+
 EXAMPLES = {
     "titre": "Mon titre",
     "debut": "2024-09",

@@ -40,6 +40,19 @@ def find(body: str) -> Iterator[Wikilink]:
                 yield Wikilink(match.group(1).strip(), text, number, match.start(), match.end())
 
 
+def sub_outside_code(pattern: re.Pattern[str], render: Callable[[re.Match[str]], str], body: str) -> str:
+    """`pattern.sub(render, body)`, leaving fenced code blocks and inline code untouched."""
+    lines = body.split("\n")
+    for number, line, spans in _prose_lines(body, marker=None):
+        def keep_code(match: re.Match[str], spans: list[tuple[int, int]] = spans) -> str:
+            if any(a <= match.start() < b for a, b in spans):
+                return match.group(0)
+            return render(match)
+
+        lines[number - 1] = pattern.sub(keep_code, line)
+    return "\n".join(lines)
+
+
 def replace(body: str, render: Callable[[Wikilink], str]) -> str:
     """Replace every wikilink outside code by `render(link)`."""
     out: list[str] = []
@@ -60,8 +73,8 @@ def replace(body: str, render: Callable[[Wikilink], str]) -> str:
     return "\n".join(out)
 
 
-def _prose_lines(body: str) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
-    """Lines outside fenced code, each with its inline code spans to skip."""
+def _prose_lines(body: str, marker: str | None = "[[") -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
+    """Lines outside fenced code (containing `marker`), each with its inline code spans."""
     fence: str | None = None
     for number, line in enumerate(body.split("\n"), start=1):
         opening = _FENCE.match(line)
@@ -72,7 +85,7 @@ def _prose_lines(body: str) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
         if opening:
             fence = opening.group(1)
             continue
-        if "[[" in line:
+        if marker is None or marker in line:
             yield number, line, [m.span() for m in _CODE_SPAN.finditer(line)]
 
 

@@ -1,0 +1,146 @@
+"""The privacy audit: does any byte of private content appear in a built site?
+
+From the portfolio we take what would betray a private note if it showed up — its title,
+its front-matter values, the sentences of its body, its file name, and the bytes of files
+only private notes use — and we search every file of the site for them (HTML as text and
+as markup, JSON, XML and gzipped files included). Strings that a public source also
+contains are not evidence of a leak and are left out.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Page, Portfolio
+from .publish import Publication
+
+MIN_SENTENCE = 24  # shorter body fragments are too common to mean anything
+MIN_VALUE = 8  # titles, front-matter values and file names
+# Keys whose values name shared things (competences, dates, kinds), not the note itself.
+STRUCTURAL_KEYS = frozenset({
+    "id", "type", "competences", "parcours", "traces", "modele", "visibilite", "draft",
+    "date", "debut", "fin", "niveau", "objectif", "domaine", "template", "hide", "search",
+})
+
+_MARKUP = re.compile(r"[*_`#>|\[\]()!~]+")
+_SPACES = re.compile(r"\s+")
+_TAGS = re.compile(r"<[^>]+>")
+_SENTENCE_END = re.compile(r"[.!?;:…]\s|\n")
+
+
+@dataclass(frozen=True)
+class Canary:
+    source: str  # the private path it comes from
+    what: str  # "title", "value", "text", "name" or "file"
+    value: str  # normalised text, or the sha256 of a file
+
+
+@dataclass(frozen=True)
+class Leak:
+    site_file: str
+    canary: Canary
+
+
+def normalise(text: str) -> str:
+    return _SPACES.sub(" ", html.unescape(text)).strip()
+
+
+def _fragments(body: str) -> Iterator[str]:
+    for piece in _SENTENCE_END.split(_MARKUP.sub(" ", body)):
+        piece = normalise(piece)
+        if len(piece) >= MIN_SENTENCE:
+            yield piece
+
+
+def _values(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _values(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _values(item)
+
+
+def canaries(portfolio: Portfolio, publication: Publication, docs_dir: Path) -> list[Canary]:
+    """What would betray each private note or file, minus what public sources also say."""
+    pages = {p.path: p for p in [*portfolio.notes, *portfolio.pages]}
+    referentiel = "\n".join(f"{c.id} {c.title} {c.description}" for c in portfolio.referentiel.competences.values())
+    public_text = normalise(_MARKUP.sub(" ", referentiel + "\n".join(
+        f"{p.title}\n{p.body}\n{json.dumps(p.meta, ensure_ascii=False, default=str)}"
+        for p in [*publication.public.notes, *publication.public.pages]
+    )))
+    found: list[Canary] = []
+    for path in sorted(publication.private):
+        page = pages.get(path)
+        if page is not None:
+            found.extend(_page_canaries(page))
+        elif (docs_dir / path).is_file():
+            found.append(Canary(path, "file", hashlib.sha256((docs_dir / path).read_bytes()).hexdigest()))
+        stem = posixpath.splitext(posixpath.basename(path))[0]
+        if len(stem) >= MIN_VALUE:
+            found.append(Canary(path, "name", stem))
+    unique = {(c.source, c.what, c.value): c for c in found}
+    return [c for c in unique.values() if c.what == "file" or c.value not in public_text]
+
+
+def _page_canaries(page: Page) -> Iterator[Canary]:
+    if len(page.title) >= MIN_VALUE:
+        yield Canary(page.path, "title", normalise(page.title))
+    extra = {k: v for k, v in page.meta.items() if k not in STRUCTURAL_KEYS and k != "titre"}
+    for value in _values(extra):
+        value = normalise(value)
+        if len(value) >= MIN_VALUE and not value.isdigit():
+            yield Canary(page.path, "value", value)
+    for fragment in _fragments(page.body):
+        yield Canary(page.path, "text", fragment)
+
+
+def _texts(path: Path, data: bytes) -> Iterator[str]:
+    """The forms in which a site file may show text: raw, visible text, JSON strings."""
+    if path.suffix == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except OSError:
+            return
+    text = data.decode("utf-8", errors="ignore")
+    yield normalise(text)
+    if "<" in text:
+        yield normalise(_TAGS.sub(" ", text))
+    if path.suffix == ".json":
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            return
+        strings = " ".join(_values(parsed))
+        yield normalise(strings)
+        yield normalise(_TAGS.sub(" ", strings))
+
+
+def scan(site_dir: Path, found: Iterable[Canary]) -> list[Leak]:
+    """Every place a canary appears in the files of `site_dir`."""
+    found = list(found)
+    hashes = {c.value: c for c in found if c.what == "file"}
+    texts = [c for c in found if c.what != "file"]
+    leaks: list[Leak] = []
+    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+        shown = path.relative_to(site_dir).as_posix()
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in hashes:
+            leaks.append(Leak(shown, hashes[digest]))
+        forms = list(_texts(path, data))
+        for canary in texts:
+            if any(canary.value in form for form in forms):
+                leaks.append(Leak(shown, canary))
+    return leaks
