@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
-from . import manifest
+from . import manifest, theme
 from . import views as views_module
 from . import wikilinks
 from .check import analyse
@@ -41,7 +41,6 @@ from .publish import Publication, local_target, publish, redact_links
 from .render import Renderer
 from .settings import Settings
 
-THEME_DIR = Path(__file__).resolve().parent.parent.parent / "themes" / "cheminement"
 # Copied by MkDocs with the theme's static files, since our theme folder is on its path.
 CSS_URI = "assets/cheminement/cheminement.css"
 
@@ -57,10 +56,8 @@ log = get_plugin_logger(__name__)
 
 
 def _theme_dir() -> Path:
-    """Our templates: inside the installed package, or beside the sources in a checkout."""
-    from . import theme  # noqa: PLC0415 - the package is only needed for its location
-
-    return Path(theme.__file__).resolve().parent if theme.__file__ else THEME_DIR
+    """Our templates and CSS: the `cheminement.theme` package (themes/cheminement here)."""
+    return Path(theme.__file__).resolve().parent
 
 
 class CheminementPlugin(BasePlugin[CheminementConfig]):
