@@ -9,16 +9,9 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -26,6 +19,7 @@ from click.testing import CliRunner
 
 from cheminement.cli import main
 from conftest import Portfolio
+from serving import MkDocsServe, crawl, fetch, wait_for
 from sitecheck import broken_links
 
 CANARY = re.compile(rb"CANARY[0-9A-Z]{4}")
@@ -255,64 +249,10 @@ def test_public_note_citing_a_private_trace_warns(secret: Portfolio) -> None:
 # -- A real `mkdocs serve`, before and after an edit ------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback only
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-def crawl(base: str) -> dict[str, bytes]:
-    """Every page and file reachable from the home page, plus the site-wide JSON and XML."""
-    seen: dict[str, bytes] = {}
-    queue = [base, base + "search/search_index.json", base + "sitemap.xml", base + "cheminement-manifeste.json"]
-    while queue:
-        url = queue.pop()
-        if url in seen or not url.startswith(base):
-            continue
-        status, body = fetch(url)
-        seen[url] = body
-        if status == 200 and b"<html" in body[:500].lower():
-            soup = BeautifulSoup(body, "lxml")
-            for tag in soup.find_all(["a", "link", "img", "script"]):
-                target = tag.get("href") or tag.get("src")
-                if target:
-                    queue.append(urljoin(url, target).split("#")[0])
-    return seen
-
-
-def wait_for(url: str, marker: bytes, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            status, body = fetch(url)
-            if status == 200 and marker in body:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"{url} never showed {marker!r}")
-
-
 def test_serve_never_serves_private_content(secret: Portfolio) -> None:
-    port = free_port()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("CHEMINEMENT_APERCU_PRIVE", None)
-    mkdocs = Path(sys.executable).parent / "mkdocs"
-    server = subprocess.Popen(
-        [str(mkdocs), "serve", "-a", f"127.0.0.1:{port}", "-f", str(secret.root / "mkdocs.yml")],
-        cwd=secret.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(base + "chronologie/", b"Un r\xc3\xa9cit public")
+    with MkDocsServe(secret.root / "mkdocs.yml") as server:
+        base = server.base
+        wait_for(base + "chronologie/", "Un récit public".encode())
         for round_ in ("before", "after"):
             pages = crawl(base)
             assert len(pages) > 10
@@ -327,9 +267,7 @@ def test_serve_never_serves_private_content(secret: Portfolio) -> None:
                 note.write_text(note.read_text(encoding="utf-8").replace("Un récit public", "Un récit public modifié"), encoding="utf-8")
                 secret.write("recits/recit-secret.md", (secret.docs / "recits" / "recit-secret.md").read_text(encoding="utf-8") + "\nAjout CANARYE017.\n")
                 wait_for(base + "chronologie/", "Un récit public modifié".encode())
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        assert "CANARY" not in server.log
 
 
 def test_shipped_config_keeps_the_journal_out_even_without_the_plugin(tmp_path: Path) -> None:

@@ -10,8 +10,10 @@ from pathlib import Path
 import click
 
 from . import audit as audit_module
-from . import manifest
+from . import editor, manifest
+from .authoring import AuthoringError, NewNote, init as init_portfolio, new_note
 from .check import Report, analyse
+from .load import load_referentiel
 from .messages import language, message, plural
 from .model import Kind, Problem, Severity
 from .publish import publish
@@ -23,6 +25,21 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 class UsageProblem(click.UsageError):
     """A wrong path or configuration: exit code 2, one clear line, no traceback."""
+
+
+class Refusal(click.ClickException):
+    """The command refused to act (nothing was written): exit code 1, one clear line."""
+
+    def show(self, file: object = None) -> None:
+        click.echo(click.style(self.format_message(), fg="red"), err=True)
+
+
+def _shown(path: Path) -> str:
+    """A path as the learner typed it: relative to the current folder when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def settings_from(path: Path) -> Settings:
@@ -54,7 +71,8 @@ def main() -> None:
 @main.command()
 @click.argument("path", default="mkdocs.yml", type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Échoue aussi sur les avertissements.")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="Format de sortie.")
+@click.option("--format", "output", type=click.Choice(["text", "json", "lignes"]), default="text",
+              help="text : groupé par fichier ; json : pour les outils ; lignes : fichier:ligne: … pour les éditeurs.")
 @click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help="Langue des messages.")
 def check(path: Path, strict: bool, output: str, langue: str | None) -> None:
     """Vérifie le portfolio (PATH : un mkdocs.yml ou le dossier du portfolio)."""
@@ -62,6 +80,12 @@ def check(path: Path, strict: bool, output: str, langue: str | None) -> None:
     report = analyse(settings)
     if output == "json":
         click.echo(json.dumps([p.as_dict(settings.lang) for p in report.problems], ensure_ascii=False, indent=2))
+    elif output == "lignes":
+        for problem in report.problems:
+            label = message("cli.error" if problem.severity is Severity.ERROR else "cli.warning", settings.lang)
+            suggestion = problem.suggestion(settings.lang)
+            click.echo(f"{problem.file}:{problem.line or 1}: {label}: {problem.message(settings.lang)}"
+                       + (f" {suggestion}" if suggestion else ""))
     else:
         _print_report(report, settings.lang)
     failed = report.errors or (strict and report.warnings)
@@ -147,6 +171,64 @@ def audit(site: Path, path: Path, langue: str | None) -> None:
         sys.exit(1)
     files = sum(1 for p in site.rglob("*") if p.is_file())
     click.echo(message("cli.audit.clean", lang, canaries=len(canaries), files=files))
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--langue", type=click.Choice(["fr", "en"]), default="fr", help="Langue du portfolio.")
+def init(directory: Path, langue: str) -> None:
+    """Crée un portfolio prêt à construire dans DIRECTORY (sans rien écraser)."""
+    try:
+        init_portfolio(directory, langue)
+    except AuthoringError as error:
+        raise Refusal(str(error)) from None
+    click.echo(message("init.done", langue, path=directory))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["recit", "parcours", "trace", "competence"]))
+@click.argument("title")
+@click.option("--competences", default="", help="Identifiants de compétences, séparés par des virgules.")
+@click.option("--modele", type=click.Choice(["gibbs", "kolb", "star", "schon", "quoi-et-alors"]), default=None,
+              help="Modèle de réflexion (récits) : ses étapes deviennent les sections du récit.")
+@click.option("--fichier", type=click.Path(path_type=Path), default=None, help="Trace : fichier à copier à côté de la note.")
+@click.option("--lien", default=None, help="Trace : adresse web.")
+@click.option("--domaine", default=None, help="Compétence absente du référentiel : son domaine.")
+@click.option("--portfolio", "path", default="mkdocs.yml", type=click.Path(path_type=Path),
+              help="Le mkdocs.yml ou le dossier du portfolio.")
+def new(kind: str, title: str, competences: str, modele: str | None, fichier: Path | None,
+        lien: str | None, domaine: str | None, path: Path) -> None:
+    """Écrit une nouvelle note (recit, parcours, trace, competence) et affiche son chemin."""
+    settings = _settings(path, None)
+    note = NewNote(
+        kind=Kind(kind),
+        title=title,
+        competences=tuple(c.strip() for c in competences.split(",") if c.strip()),
+        model=modele,
+        file=fichier,
+        link=lien,
+        domain=domaine,
+    )
+    try:
+        created = new_note(settings, note)
+    except AuthoringError as error:
+        raise Refusal(str(error)) from None
+    click.echo(message("new.created", settings.lang, path=_shown(created)))
+
+
+@main.command()
+@click.option("--portfolio", "path", default="mkdocs.yml", type=click.Path(path_type=Path),
+              help="Le mkdocs.yml ou le dossier du portfolio (pour ses compétences et niveaux).")
+@click.option("--dossier", "folder", default=".cheminement/schemas", type=click.Path(path_type=Path),
+              help="Où écrire les schémas.")
+def schema(path: Path, folder: Path) -> None:
+    """Écrit les schémas JSON de l'en-tête de chaque type de note et du référentiel."""
+    settings = _settings(path, None)
+    referentiel, _ = load_referentiel(settings)
+    written = editor.write_schemas(folder, referentiel, settings.lang)
+    click.echo(message("schema.written", settings.lang, path=folder))
+    for item in written:
+        click.echo(f"  {item}")
 
 
 def _print_report(report: Report, lang: str) -> None:
