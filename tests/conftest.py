@@ -28,6 +28,7 @@ theme:
   name: material
   language: {language}
 plugins:
+  - search
   - cheminement{options}
 """
 

@@ -97,7 +97,7 @@ def test_schemas_describe_the_portfolio(tmp_path: Path) -> None:
     folder = tmp_path / ".cheminement" / "schemas"
     assert sorted(p.name for p in folder.iterdir()) == [
         "competence.schema.json", "parcours.schema.json", "recit.schema.json",
-        "referentiel.schema.json", "trace.schema.json",
+        "referentiel.schema.json", "retour.schema.json", "trace.schema.json",
     ]
     assert "recit.schema.json" in out
     recit = json.loads((folder / "recit.schema.json").read_text(encoding="utf-8"))

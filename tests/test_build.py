@@ -43,11 +43,13 @@ def test_competence_index_counts_levels_and_coverage(portfolio: Portfolio) -> No
     portfolio.build()
     page = article(portfolio, "competences/index.html")
     row = next(r for r in page.select("tbody tr") if "Pratiquer l'écoute active" in r.th.get_text())
-    cells = [text(td) for td in row.find_all("td")]
-    assert cells[0].startswith("Maîtrise (niveau 3 sur 4)")  # self-assessed
-    assert "Expertise (niveau 4 sur 4)" in cells[1]  # target
-    assert "Maîtrise (niveau 3 sur 4)" in cells[2]  # latest demonstrated (2025-03)
-    assert cells[3] == "2 récits, 1 parcours, 1 trace"
+    headers = [text(th) for th in row.find_parent("table").select("thead th")][1:]
+    cells = dict(zip(headers, (text(td) for td in row.find_all("td"))))
+    assert cells["Statut"] == "● étayée"
+    assert cells["Niveau estimé"].startswith("Maîtrise (niveau 3 sur 4)")
+    assert "Expertise (niveau 4 sur 4)" in cells["Objectif"]
+    assert "Maîtrise (niveau 3 sur 4)" in cells["Dernier niveau démontré"]  # 2025-03
+    assert cells["Notes"] == "2 récits, 1 parcours, 1 trace"
     assert row.find("time")["datetime"] == "2025-03"
     coverage = page.select_one("section.chm-coverage")
     uncovered = [text(li.a) for li in coverage.select("ul.chm-uncovered li")]
@@ -161,7 +163,7 @@ def test_listing_pages_and_navigation(portfolio: Portfolio) -> None:
     assert [text(a) for a in listing.select(".chm-card__title a")] == ["Co-animer un atelier", "Mon premier entretien"]
     nav = portfolio.html("index.html").select_one("nav.md-nav--primary > ul.md-nav__list")
     titles = [text(a) for a in nav.select(":scope > li > a")]
-    assert titles == ["Portfolio de test", "Parcours", "Compétences", "Récits", "Traces", "Chronologie"]
+    assert titles == ["Portfolio de test", "Parcours", "Compétences", "Récits", "Traces", "Chronologie", "Dossier"]
 
 
 # -- Links, URLs, escaping, language -------------------------------------------------------
@@ -219,7 +221,7 @@ def test_english_labels_and_dates(portfolio: Portfolio) -> None:
     portfolio.build()
     index = article(portfolio, "competences/index.html")
     headers = [text(th) for th in index.select("thead th")]
-    assert headers[:2] == ["Competence", "Self-assessed level"]
+    assert headers[:3] == ["Competence", "Status", "Self-assessed level"]
     assert "Mastery" not in text(index)  # labels of the référentiel stay as the learner wrote them
     recit = article(portfolio, "recits/premier-entretien/index.html")
     assert "9 February 2022" in text(recit.select_one("aside"))

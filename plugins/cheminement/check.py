@@ -22,6 +22,7 @@ from .model import (
     Problem,
     Recit,
     Ref,
+    Retour,
     Severity,
     Trace,
 )
@@ -90,6 +91,8 @@ class _Checker:
     def note(self, note: Note) -> None:
         for ref in note.competences:
             self.competence_ref(note, ref)
+        if isinstance(note, Retour) and note.about is not None:
+            self.about(note, note.about)
         if isinstance(note, CompetencePage):
             self.competence_page(note)
         if isinstance(note, Recit):
@@ -110,8 +113,16 @@ class _Checker:
             else:
                 fixes = [("unknown-competence.fix", {"referentiel": self.portfolio.referentiel.path, "id": ref.id})]
             self.add(note.path, ref.line, Severity.ERROR, "unknown-competence", {"id": ref.id}, *fixes)
-        elif ref.level is not None:
+        elif ref.level is not None and not isinstance(note, Retour):  # feedback holds statuses
             self.level(note, ref.line, ref.id, ref.level)
+
+    def about(self, note: Retour, ref: Ref) -> None:
+        """`sur` names the note or competence the feedback is about."""
+        if not self.links_index.resolve(ref.id):
+            guess = did_you_mean(ref.id.split("/")[-1], self.links_index.by_id)
+            fixes = [("did-you-mean", {"guess": guess})] if guess else []
+            fixes.append(("unknown-about.fix", {}))
+            self.add(note.path, ref.line, Severity.ERROR, "unknown-about", {"id": ref.id}, *fixes)
 
     def level(self, note: Note, line: int | None, competence: str, value: object) -> None:
         if self.scale.rank(value) is None:

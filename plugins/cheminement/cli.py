@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import audit as audit_module
-from . import editor, manifest
+from . import editor, manifest, pdf
 from .authoring import AuthoringError, NewNote, init as init_portfolio, new_note
 from .check import Report, analyse
 from .load import load_referentiel
@@ -229,6 +229,44 @@ def schema(path: Path, folder: Path) -> None:
     click.echo(message("schema.written", settings.lang, path=folder))
     for item in written:
         click.echo(f"  {item}")
+
+
+@main.command()
+@click.argument("path", default="mkdocs.yml", type=click.Path(path_type=Path))
+@click.option("--pdf", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Le fichier PDF à écrire.")
+def dossier(path: Path, output: Path) -> None:
+    """Construit le site et imprime le dossier (toute la partie publiée) en PDF."""
+    import tempfile  # noqa: PLC0415
+
+    from mkdocs.commands.build import build  # noqa: PLC0415
+    from mkdocs.config import load_config  # noqa: PLC0415
+    from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
+
+    config_file = path / "mkdocs.yml" if path.is_dir() else path
+    if not config_file.is_file():
+        raise UsageProblem(message("cli.not-found", "fr", path=path))
+    with tempfile.TemporaryDirectory(prefix="cheminement-dossier-") as site:
+        try:
+            config = load_config(config_file=str(config_file), site_dir=site)
+            lang = config.plugins["cheminement"].settings_for(config).lang if "cheminement" in config.plugins else "fr"
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        except MkDocsException as error:
+            raise Refusal(str(error)) from None
+        page = Path(site) / "dossier" / "index.html"
+        if not page.is_file():
+            page = Path(site) / "dossier.html"
+        if not page.is_file():
+            raise Refusal(message("dossier.disabled", lang))
+        try:
+            engine = pdf.write_pdf(page, output)
+        except pdf.NoEngine:
+            raise Refusal(message("dossier.no-engine", lang)) from None
+    click.echo(message("dossier.written", lang, path=_shown(output), engine=engine))
 
 
 def _print_report(report: Report, lang: str) -> None:

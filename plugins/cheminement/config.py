@@ -26,10 +26,11 @@ class CheminementConfig(Config):
         "competences": "competence",
         "recits": "recit",
         "traces": "trace",
+        "retours": "retour",
     })
 
     # Folders whose notes are private unless marked `visibilite: public`.
-    dossiers_prives = c.ListOfItems(c.Type(str), default=["journal"])
+    dossiers_prives = c.ListOfItems(c.Type(str), default=["journal", "retours"])
 
     # `tout`: every note not marked private is published; `explicite`: only notes marked
     # `visibilite: public` are.
@@ -49,6 +50,16 @@ class CheminementConfig(Config):
     # Generated pages (source paths; MkDocs turns them into URLs).
     page_competences = c.Type(str, default="competences/index.md")
     page_chronologie = c.Type(str, default="chronologie.md")
+
+    # Coach review: the "Nouveautés" page lists what changed since this date (AAAA-MM-JJ)
+    # or since a previous build (its site folder or its cheminement-manifeste.json).
+    # The environment variable CHEMINEMENT_DEPUIS gives it on the command line.
+    depuis = c.Optional(c.Type(str))
+    page_nouveautes = c.Type(str, default="nouveautes.md")
+
+    # The printable dossier: the whole public portfolio on one page.
+    dossier = c.Type(bool, default=True)
+    page_dossier = c.Type(str, default="dossier.md")
 
     # Timeline order: `recent` (newest first, like a CV) or `ancien` (oldest first).
     ordre_chronologie = c.Choice(("recent", "ancien"), default="recent")

@@ -57,14 +57,22 @@ def note_schema(kind: Kind, referentiel: Referentiel, lang: str) -> dict[str, An
         "niveau": level,
         "objectif": level,
         "type": {"enum": list(schema.PARCOURS_TYPES) if kind is Kind.PARCOURS else [kind.value]},
+        "auteur": {"type": "string"},
+        "sur": {"type": "string"},
     }
+    if kind is Kind.RETOUR:
+        statuses = sorted(set(schema.FEEDBACK_STATUSES.values()))
+        specs["competences"] = {"oneOf": [
+            {"type": "array", "items": competence_id},
+            {"type": "object", "propertyNames": competence_id, "additionalProperties": {"enum": statuses}},
+        ]}
     keys = schema.known_keys(kind)
     result: dict[str, Any] = {
         "$schema": DRAFT,
         "title": f"Cheminement — {message(f'kind.{kind.value}', lang)}",
         "type": "object",
         "properties": {key: _described(lang, key, specs[key]) for key in keys},
-        "required": [*schema.REQUIRED_KEYS[kind], *(("titre",) if kind is not Kind.COMPETENCE else ())],
+        "required": [*schema.REQUIRED_KEYS[kind], *(("titre",) if kind not in (Kind.COMPETENCE, Kind.RETOUR) else ())],
     }
     if kind is Kind.TRACE:
         result["anyOf"] = [{"required": ["fichier"]}, {"required": ["lien"]}]

@@ -28,6 +28,7 @@ from .model import (
     Problem,
     Recit,
     Ref,
+    Retour,
     Referentiel,
     Scale,
     Severity,
@@ -35,7 +36,7 @@ from .model import (
     Visibility,
     fold,
 )
-from .messages import Term
+from .messages import Term, message
 from .settings import Settings
 
 _ID = re.compile(r"[\w][\w.-]*")
@@ -205,11 +206,14 @@ class _Reader:
         return None
 
     def unknown_choice(self, key: str, value: object, choices: Iterable[str]) -> None:
+        self.unknown_choice_at(self.line(key), key, value, choices)
+
+    def unknown_choice_at(self, line: int | None, key: str, value: object, choices: Iterable[str]) -> None:
         choices = tuple(choices)
         guess = did_you_mean(str(value), choices)
         fixes = [_fix("did-you-mean", guess=guess)] if guess else []
         fixes.append(_fix("unknown-choice.fix", choices=", ".join(choices)))
-        self.error("unknown-choice", self.line(key), {"key": key, "value": value}, *fixes)
+        self.error("unknown-choice", line, {"key": key, "value": value}, *fixes)
 
     def boolean(self, key: str) -> bool | None:
         value = self.meta.get(key)
@@ -306,6 +310,8 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
     kind, parcours_type = _kind_of(path, doc.meta, probe.meta, settings)
     reader = _Reader(path, doc, kind)
     title = reader.text("titre") or title_from_body(doc.body)
+    if not title and kind is Kind.RETOUR:
+        title = _feedback_title(reader, settings.lang)
     common = dict(
         path=path,
         title=title,
@@ -376,6 +382,15 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
         if not reader.text("fichier") and not reader.text("lien"):
             line = reader.line("fichier") or reader.line("lien")
             reader.error("trace-without-source", line, {}, _fix("trace-without-source.fix"))
+    elif kind is Kind.RETOUR:
+        about = reader.refs("sur")
+        note = Retour(
+            **note_fields,
+            competences=_feedback_statuses(reader),
+            author=reader.text("auteur"),
+            date=reader.date("date"),
+            about=about[0] if about else None,
+        )
     else:
         note = CompetencePage(
             **note_fields,
@@ -386,6 +401,24 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
         )
     reader.check_unknown_keys()
     return note, reader.problems
+
+
+def _feedback_title(reader: _Reader, lang: str) -> str:
+    """A feedback note may have no title of its own: « Retour de Marie Dupont »."""
+    author = reader.text("auteur")
+    return message("retour.title", lang, author=author) if author else ""
+
+
+def _feedback_statuses(reader: _Reader) -> list[Ref]:
+    """`competences` of a feedback note: ids, each with `relue` or `validee`."""
+    refs = reader.competences()
+    found = []
+    for ref in refs:
+        status = schema.FEEDBACK_STATUSES.get(fold(str(ref.level))) if ref.level is not None else "relue"
+        if status is None:
+            reader.unknown_choice_at(ref.line, "competences", ref.level, ("relue", "validee"))
+        found.append(Ref(ref.id, ref.line, status))
+    return found
 
 
 def _trace_file(reader: _Reader, note_path: str, settings: Settings) -> str | None:

@@ -20,6 +20,7 @@ class Kind(enum.StrEnum):
     RECIT = "recit"
     TRACE = "trace"
     COMPETENCE = "competence"
+    RETOUR = "retour"  # feedback from a coach
 
 
 class Visibility(enum.StrEnum):
@@ -228,6 +229,19 @@ class CompetencePage(Note):
     description: str = ""
     level: object = None
     target: object = None
+
+
+@dataclass(kw_only=True)
+class Retour(Note):
+    """Feedback from a coach on a note or a competence (`retours/`)."""
+
+    author: str = ""
+    date: PartialDate | None = None
+    about: Ref | None = None  # the note or competence it is about, as written (`kind/id` allowed)
+
+    @property
+    def sort_date(self) -> PartialDate | None:
+        return self.date
 
 
 @dataclass

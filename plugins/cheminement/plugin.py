@@ -17,9 +17,11 @@ import html
 import os
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
+import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -29,13 +31,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
-from . import manifest, theme
+from . import changes, manifest, theme
 from . import views as views_module
 from . import wikilinks
 from .check import analyse
 from .config import CheminementConfig
+from .dates import PartialDate
 from .messages import language, message
-from .model import CompetencePage, Kind, Note, Problem
+from .model import CompetencePage, Kind, Note, Problem, Retour
 from .model import Page as CorePage
 from .publish import Publication, local_target, publish, redact_links
 from .render import Renderer
@@ -45,6 +48,7 @@ from .settings import Settings
 CSS_URI = "assets/cheminement/cheminement.css"
 
 PREVIEW_VARIABLE = "CHEMINEMENT_APERCU_PRIVE"
+SINCE_VARIABLE = "CHEMINEMENT_DEPUIS"
 ROBOTS = '<meta name="robots" content="noindex, nofollow">'
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>])")
@@ -74,6 +78,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.link_index: wikilinks.LinkIndex | None = None
         self.publication: Publication | None = None
         self.preview = False
+        self.changes: changes.Changed | None = None
+        self.markdown_options: tuple[list, dict] = ([], {})
         self.roles: dict[str, tuple[str, object]] = {}  # src_uri -> (role, subject)
 
     # -- Lifecycle -------------------------------------------------------------------------
@@ -117,8 +123,28 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             lang=options.langue or language(config.theme.get("language")),
             competence_index=options.page_competences,
             timeline_page=options.page_chronologie,
+            changes_page=options.page_nouveautes,
+            dossier_page=options.page_dossier if options.dossier else None,
             newest_first=options.ordre_chronologie == "recent",
         )
+
+    def _since(self, config: MkDocsConfig) -> changes.Since | None:
+        """The reference point of the "Nouveautés" page: a date or a previous manifest."""
+        value = os.environ.get(SINCE_VARIABLE) or self.config.depuis
+        if not value:
+            return None
+        lang = self.settings.lang if self.settings else "fr"
+        try:
+            return changes.Since(date=PartialDate.parse(value).start, label=PartialDate.parse(value).display(lang))
+        except ValueError:
+            pass
+        path = Path(value)
+        if not path.is_absolute():
+            path = Path(config.config_file_path or ".").parent / path
+        try:
+            return changes.Since(manifest=manifest.read(path), label=value)
+        except ValueError as error:
+            raise PluginError(message("since.invalid", lang, value=value, detail=error)) from None
 
     # -- Files: load, validate, publish, generate -------------------------------------------
 
@@ -166,11 +192,37 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.roles[settings.competence_index] = ("competences", None)
         self._ensure(files, config, settings.timeline_page)
         self.roles[settings.timeline_page] = ("timeline", None)
-        for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE):
+        for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE, Kind.RETOUR):
+            if kind is Kind.RETOUR and not public.of_kind(Kind.RETOUR):
+                continue  # no "Feedback" section until a coach's feedback is published
             path = settings.listing_page(kind)
             self._ensure(files, config, path)
             self.roles[path] = ("listing", kind)
+        self.markdown_options = (list(config.markdown_extensions), dict(config.mdx_configs))
+        since = self._since(config)
+        if since is not None:
+            self.changes = self._changes(since, publication)
+            self._ensure(files, config, settings.changes_page)
+            self.roles[settings.changes_page] = ("changes", since)
+        if settings.dossier_page:
+            self._ensure(files, config, settings.dossier_page)
+            self.roles[settings.dossier_page] = ("dossier", None)
         return files
+
+    def _changes(self, since: changes.Since, publication: Publication) -> changes.Changed:
+        assert self.settings is not None
+        public = publication.public
+        notes = {n.path for n in public.notes}
+        if since.manifest is not None:
+            now = manifest.build_manifest(public, self.settings.docs_dir, publication.previewed)
+            diff = manifest.compare(since.manifest, now)
+            return changes.Changed(
+                new=[p for p in diff.new if p in notes],
+                changed=[p for p in diff.changed if p in notes],
+                removed=sum(1 for p in diff.removed if p.endswith(".md")),
+            )
+        assert since.date is not None
+        return changes.Changed(changed=sorted(changes.modified_since(self.settings.docs_dir, sorted(notes), since.date)))
 
     @staticmethod
     def _set_inclusion(files: Files, path: str, level: InclusionLevel) -> None:
@@ -205,7 +257,9 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return None
         settings = self.settings
         order = ["index.md", settings.listing_page(Kind.PARCOURS), settings.competence_index,
-                 settings.listing_page(Kind.RECIT), settings.listing_page(Kind.TRACE), settings.timeline_page]
+                 settings.listing_page(Kind.RECIT), settings.listing_page(Kind.TRACE),
+                 settings.listing_page(Kind.RETOUR), settings.timeline_page, settings.changes_page,
+                 settings.dossier_page or ""]
         kind_folders = set(settings.folders)
         for path, (role, _) in sorted(self.roles.items()):
             top = path.split("/", 1)[0] if "/" in path else ""
@@ -233,6 +287,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if title:
             # Material prints page.title raw into <title>, the header and every page's nav.
             page.meta["title"] = html.escape(title, quote=False)
+        if kind == "dossier":
+            page.meta["search"] = {"exclude": True}  # it repeats every page
         if isinstance(subject, views_module.CompetenceView):
             subject = subject.page  # the learner's own text about the competence, if any
         source = page.file.src_uri
@@ -253,7 +309,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return view.competence.title
         if page.meta.get("title") or page.meta.get("titre"):
             return str(page.meta.get("titre") or page.meta.get("title"))
-        labels = {"competences": "ui.competences", "timeline": "ui.timeline"}
+        labels = {"competences": "ui.competences", "timeline": "ui.timeline", "changes": "ui.changes",
+                  "dossier": "ui.dossier"}
         if role == "listing":
             return message(f"ui.{_listing_label(subject)}", lang)  # type: ignore[arg-type]
         return message(labels.get(role, "ui.home"), lang)
@@ -261,18 +318,23 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
     def _wikilink(self, link: wikilinks.Wikilink, from_path: str) -> str:
         """A Markdown link to a public target; plain text for anything else."""
         assert self.views is not None and self.settings is not None
-        targets = self.link_index.resolve(link.target) if self.link_index else []
-        if not targets:
+        path, title = self._wikilink_target(link)
+        if path is None:
             return _md_escape(link.text or link.target)
-        target = targets[0]
-        if target.kind is Kind.COMPETENCE:
-            path = self.settings.competence_page(target.id)
-            title = self.views.competences[target.id].competence.title
-        else:
-            note = self.views.notes[(target.kind, target.id)]
-            path, title = note.path, note.title
         relative = posixpath.relpath(path, posixpath.dirname(from_path) or ".")
         return f"[{_md_escape(link.text or title)}](<{relative}>)"
+
+    def _wikilink_target(self, link: wikilinks.Wikilink) -> tuple[str | None, str]:
+        """The source path and title of a public link target, or (None, "")."""
+        assert self.views is not None and self.settings is not None
+        targets = self.link_index.resolve(link.target) if self.link_index else []
+        if not targets:
+            return None, ""
+        target = targets[0]
+        if target.kind is Kind.COMPETENCE:
+            return self.settings.competence_page(target.id), self.views.competences[target.id].competence.title
+        note = self.views.notes[(target.kind, target.id)]
+        return note.path, note.title
 
     def on_page_content(self, html_content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         role = self.roles.get(page.file.src_uri)
@@ -291,20 +353,25 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if kind == "note":
             assert isinstance(subject, Note)
             header = renderer.note_header(subject, url_for)
-            content = _after_h1(html_content, header) + renderer.note_footer(subject, url_for)
+            content = (_after_h1(html_content, header) + self._feedback(self.views.feedback.get(subject.key, []), url_for)
+                       + renderer.note_footer(subject, url_for))
         elif kind == "competence":
             assert isinstance(subject, views_module.CompetenceView)
             own = ""
             if subject.page is not None and html_content.strip():
                 own = f'<h2 id="en-mes-mots">{html.escape(message("ui.my-words", self.settings.lang))}</h2>\n{html_content}'  # type: ignore[union-attr]
             content = (renderer.competence_header(subject, url_for) + own
-                       + renderer.competence_evidence(subject, url_for))
+                       + renderer.competence_evidence(subject, url_for) + self._feedback(subject.feedback, url_for))
         elif kind == "competences":
             content = html_content + renderer.competence_index(url_for)
         elif kind == "timeline":
             content = html_content + renderer.timeline(url_for)
         elif kind == "listing":
             content = html_content + renderer.listing(subject, url_for)  # type: ignore[arg-type]
+        elif kind == "changes":
+            content = html_content + renderer.changes(subject, self.changes, url_for)  # type: ignore[arg-type]
+        elif kind == "dossier":
+            return None  # assembled in on_env, once every page is rendered
         else:
             return None
         content = self._redact_html(content, page.file.src_uri)
@@ -312,6 +379,26 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             content = _preview_banner(self.settings.lang if self.settings else "fr") + content
         _add_toc(page, content)
         return content
+
+    def _feedback(self, retours: list[Retour], url_for: Callable[[str], str]) -> str:
+        """The feedback block, each note's Markdown rendered for the page that shows it."""
+        if not retours or self.renderer is None:
+            return ""
+        extensions, configs = self.markdown_options
+        private = set(self.publication.private) if self.publication else set()
+        bodies = {}
+        for retour in retours:
+            body = redact_links(retour.body, retour.path, private)
+            body = wikilinks.replace(body, lambda link: self._wikilink_url(link, url_for))
+            bodies[retour.path] = markdown.markdown(body, extensions=extensions, extension_configs=configs)
+        return self.renderer.feedback(retours, url_for, bodies)
+
+    def _wikilink_url(self, link: wikilinks.Wikilink, url_for: Callable[[str], str]) -> str:
+        """Like `_wikilink`, for Markdown rendered outside MkDocs: the URL is final."""
+        path, title = self._wikilink_target(link)
+        if path is None:
+            return _md_escape(link.text or link.target)
+        return f"[{_md_escape(link.text or title)}](<{url_for(path)}>)"
 
     def _redact_html(self, content: str, source: str) -> str:
         """Safety net for links in raw HTML or reference-style Markdown to private files."""
@@ -324,6 +411,35 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         return _HTML_IMAGE.sub(
             lambda m: "" if local_target(html.unescape(m.group(1)), source) in private else m.group(0), content
         )
+
+    # -- The printable dossier ------------------------------------------------------------
+
+    @event_priority(-50)  # after other plugins have finished their pages' content
+    def on_env(self, env: object, /, *, config: MkDocsConfig, files: Files) -> None:
+        """Assemble the dossier from the rendered pages (all are rendered by now)."""
+        if self.settings is None or self.renderer is None or not self.settings.dossier_page:
+            return None
+        dossier = files.get_file_from_path(self.settings.dossier_page)
+        if dossier is None or dossier.page is None:
+            return None
+        page = dossier.page
+
+        def url_for(path: str) -> str:
+            target = files.get_file_from_path(path)
+            return get_relative_url(target.url, page.url) if target else "#"
+
+        def content_of(path: str) -> str:
+            """A page's rendered content, rebased to the dossier's URL and with unique ids."""
+            source = files.get_file_from_path(path)
+            if source is None or source.page is None or not source.page.content:
+                return ""
+            prefix = posixpath.splitext(path)[0].replace("/", "-")
+            return _embed(source.page.content, source.page.url, page.url, prefix)
+
+        home = content_of("index.md")
+        page.content = (page.content or "") + self.renderer.dossier(url_for, content_of, home)
+        _add_toc(page, page.content)
+        return None
 
     # -- Visitors and the manifest ---------------------------------------------------------
 
@@ -350,7 +466,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
 
 def _listing_label(kind: Kind) -> str:
-    return {Kind.PARCOURS: "parcours", Kind.RECIT: "recits", Kind.TRACE: "traces"}[kind]
+    return {Kind.PARCOURS: "parcours", Kind.RECIT: "recits", Kind.TRACE: "traces", Kind.RETOUR: "retours"}[kind]
 
 
 def _describe(problem: Problem, lang: str) -> str:
@@ -380,6 +496,29 @@ def _add_toc(page: Page, content: str) -> None:
     for anchor, text in _H2.findall(content):
         if anchor not in known:
             page.toc.items.append(AnchorLink(html.unescape(re.sub(r"<[^>]+>", "", text)).strip(), anchor, 2))
+
+
+_ANCHOR = re.compile(r'\b(id|href|src)="([^"]*)"')
+
+
+def _embed(content: str, from_url: str, to_url: str, prefix: str) -> str:
+    """Move a page's HTML into another page: URLs rebased and ids made unique."""
+
+    def attribute(match: re.Match[str]) -> str:
+        name, value = match.groups()
+        if name == "id":
+            return f'id="{prefix}-{value}"'
+        if value.startswith("#"):
+            return f'{name}="#{prefix}-{value[1:]}"'
+        if not value or "://" in value or value.startswith(("/", "mailto:", "tel:", "data:")):
+            return match.group(0)
+        path, _, fragment = value.partition("#")
+        base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+        target = posixpath.normpath(posixpath.join(base, path)) + ("/" if path.endswith("/") else "")
+        rebased = get_relative_url(target, to_url)
+        return f'{name}="{rebased}' + (f"#{fragment}" if fragment else "") + '"'
+
+    return _ANCHOR.sub(attribute, content)
 
 
 def _preview_banner(lang: str) -> str:

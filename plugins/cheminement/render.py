@@ -7,7 +7,9 @@ callable given by the engine adapter, so this module knows nothing about MkDocs 
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -16,11 +18,24 @@ import jinja2
 
 from .dates import PartialDate
 from .messages import message, plural
-from .model import Kind, Note, Referentiel
+from .changes import Changed, Since
+from .model import Kind, Note, Referentiel, Retour
 from .settings import Settings
 from .views import CompetenceView, Views
 
 UrlFor = Callable[[str], str]
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+_LEADING_H1 = re.compile(r"^\s*<h1\b.*?</h1>", re.DOTALL)
+
+
+def lower_headings(html: str, by: int) -> str:
+    """Shift headings down (h2 -> h3) so a fragment nests under the page's own headings."""
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + by, 6)}", html)
+
+
+def _without_h1(html: str) -> str:
+    return _LEADING_H1.sub("", html, count=1)
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,38 @@ class Renderer:
     def note_footer(self, note: Note, url_for: UrlFor) -> str:
         return self._render("cheminement/cite-dans.html", url_for, note=note,
                             sources=self.views.backlinks.get(note.key, []))
+
+    def feedback(self, retours: Sequence[Retour], url_for: UrlFor, bodies: dict[str, str]) -> str:
+        """The coach's feedback on a page; `bodies` holds each note's rendered Markdown."""
+        return self._render("cheminement/retours.html", url_for, retours=retours, bodies=bodies)
+
+    def changes(self, since: Since, changed: Changed, url_for: UrlFor) -> str:
+        notes = {n.path: n for n in self.views.notes.values()}
+
+        def newest_first(paths: list[str]) -> list[Note]:
+            found = [notes[p] for p in paths if p in notes]
+            return sorted(found, key=lambda n: n.sort_date.start if n.sort_date else dt.date.min, reverse=True)
+
+        return self._render(
+            "cheminement/nouveautes.html", url_for, since=since, removed=changed.removed,
+            new=newest_first(changed.new),
+            changed=newest_first(changed.changed),
+        )
+
+    def dossier(self, url_for: UrlFor, content_of: Callable[[str], str], home: str) -> str:
+        """The whole public portfolio on one page, in reading order, for print."""
+        def oldest_first(kind: Kind) -> list[Note]:
+            return list(reversed(self.views.listing(kind)))
+
+        total = len(self.views.competences)
+        return self._render(
+            "cheminement/dossier.html", url_for,
+            home=lower_headings(home, 1),
+            competences=lower_headings(self.competence_index(url_for), 1) if total else "",
+            timeline=lower_headings(self.timeline(url_for), 1),
+            parts=[(kind, oldest_first(kind)) for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE, Kind.RETOUR)],
+            content_of=lambda path: lower_headings(_without_h1(content_of(path)), 2),
+        )
 
     # The progression chart --------------------------------------------------------------
 

@@ -10,6 +10,16 @@ from .model import Kind, fold
 
 PARCOURS_TYPES = ("emploi", "formation", "stage", "benevolat", "projet", "certification", "autre")
 REFLECTION_MODELS = ("gibbs", "kolb", "star", "schon", "quoi-et-alors")
+# What a coach's feedback says of a competence: read and commented, or validated.
+FEEDBACK_STATUSES = {
+    "relue": "relue",
+    "relu": "relue",
+    "commentee": "relue",
+    "reviewed": "relue",
+    "validee": "validee",
+    "valide": "validee",
+    "validated": "validee",
+}
 ONGOING = ("en cours", "en-cours", "ongoing", "present", "aujourd'hui")
 VISIBILITY_VALUES = {
     "public": "public",
@@ -28,6 +38,7 @@ KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.RECIT: ("date", "competences", "parcours", "traces", "modele"),
     Kind.TRACE: ("date", "fichier", "lien", "competences", "description"),
     Kind.COMPETENCE: ("domaine", "description", "niveau", "objectif"),
+    Kind.RETOUR: ("auteur", "date", "sur", "competences"),
 }
 
 REQUIRED_KEYS: dict[Kind, tuple[str, ...]] = {
@@ -35,6 +46,7 @@ REQUIRED_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.RECIT: ("date",),
     Kind.TRACE: (),
     Kind.COMPETENCE: (),
+    Kind.RETOUR: ("auteur", "date", "sur"),
 }
 
 # Keys that MkDocs, Material or common plugins read: never "unknown".
@@ -67,6 +79,9 @@ ALIASES = {
     "evidence": "traces",
     "kind": "type",
     "brouillon": "draft",
+    "author": "auteur",
+    "about": "sur",
+    "feedback": "retour",
 }
 
 KIND_NAMES = {
@@ -77,6 +92,8 @@ KIND_NAMES = {
     "traces": Kind.TRACE,
     "competence": Kind.COMPETENCE,
     "competences": Kind.COMPETENCE,
+    "retour": Kind.RETOUR,
+    "retours": Kind.RETOUR,
 }
 
 # Keys a learner writes on the wrong kind, and what they meant there.
@@ -92,6 +109,8 @@ EXAMPLES = {
     "fin": "2025-06",
     "date": "2025-03-12",
     "competences": "[ecoute-active]",
+    "auteur": "Prénom Nom",
+    "sur": "identifiant-de-la-note",
 }
 
 

@@ -12,6 +12,7 @@ DEFAULT_FOLDERS: dict[str, Kind] = {
     "competences": Kind.COMPETENCE,
     "recits": Kind.RECIT,
     "traces": Kind.TRACE,
+    "retours": Kind.RETOUR,
 }
 
 
@@ -22,11 +23,13 @@ class Settings:
     docs_dir: Path
     referentiel: Path | None = None  # None: <docs_dir>/referentiel.yml, optional
     folders: dict[str, Kind] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
-    private_folders: tuple[str, ...] = ("journal",)
+    private_folders: tuple[str, ...] = ("journal", "retours")
     explicit_publication: bool = False  # only notes marked `visibilite: public` are published
     lang: str = "fr"
     competence_index: str = "competences/index.md"  # generated pages, as source paths
     timeline_page: str = "chronologie.md"
+    changes_page: str = "nouveautes.md"
+    dossier_page: str | None = "dossier.md"  # None: no dossier
     newest_first: bool = True  # timeline order
 
     @property

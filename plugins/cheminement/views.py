@@ -6,6 +6,7 @@ the cost stays linear in the size of the portfolio.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -20,9 +21,23 @@ from .model import (
     Parcours,
     Portfolio,
     Recit,
+    Retour,
     Trace,
 )
 from .settings import Settings
+
+
+class Status(enum.StrEnum):
+    """How far a competence is evidenced, from nothing to validated by a coach."""
+
+    NONE = "aucun"  # nothing yet
+    DECLARED = "declaree"  # self-assessed only (a level, or a parcours entry)
+    SUPPORTED = "etayee"  # a récit or a trace supports it
+    REVIEWED = "relue"  # a coach's feedback commented on it
+    VALIDATED = "validee"  # a coach's feedback validated it
+
+
+STATUS_ORDER = (Status.VALIDATED, Status.REVIEWED, Status.SUPPORTED, Status.DECLARED, Status.NONE)
 
 
 @dataclass
@@ -45,6 +60,21 @@ class CompetenceView:
     self_level: int | None = None
     target_level: int | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    feedback: list[Retour] = field(default_factory=list)
+    feedback_status: dict[str, str] = field(default_factory=dict)  # retour path -> relue/validee
+
+    @property
+    def status(self) -> Status:
+        statuses = set(self.feedback_status.values())
+        if "validee" in statuses:
+            return Status.VALIDATED
+        if statuses:
+            return Status.REVIEWED
+        if any(e.note.kind in (Kind.RECIT, Kind.TRACE) for e in self.evidence):
+            return Status.SUPPORTED
+        if self.self_level or self.evidence:
+            return Status.DECLARED
+        return Status.NONE
 
     @property
     def id(self) -> str:
@@ -97,6 +127,21 @@ class Views:
     backlinks: dict[tuple[Kind, str], list[Note]]
     notes: dict[tuple[Kind, str], Note]
     undated: list[Note]
+    feedback: dict[tuple[Kind, str], list[Retour]] = field(default_factory=dict)  # by target
+
+    def status_counts(self) -> list[tuple[Status, int]]:
+        """How many competences are at each status, most advanced first, zeros left out."""
+        counts = {status: 0 for status in STATUS_ORDER}
+        for view in self.competences.values():
+            counts[view.status] += 1
+        return [(status, count) for status, count in counts.items() if count]
+
+    def about(self, retour: Retour) -> Note | CompetenceView | None:
+        """What a feedback note is about (a public note or a competence), if anything."""
+        for key, items in self.feedback.items():
+            if retour in items:
+                return self.competences.get(key[1]) if key[0] is Kind.COMPETENCE else self.notes.get(key)
+        return None
 
     @property
     def uncovered(self) -> list[CompetenceView]:
@@ -132,6 +177,8 @@ def build(public: Portfolio, settings: Settings, newest_first: bool = True) -> V
             view.self_level = scale.rank(note.level) if note.level is not None else None
             view.target_level = scale.rank(note.target) if note.target is not None else None
             continue
+        if isinstance(note, Retour):
+            continue  # feedback is not evidence; see _feedback
         seen: set[str] = set()
         for ref in note.competences:
             if ref.id in views and ref.id not in seen:
@@ -147,8 +194,36 @@ def build(public: Portfolio, settings: Settings, newest_first: bool = True) -> V
         timeline=_timeline(notes.values(), newest_first),
         backlinks=_backlinks(public, notes, settings),
         notes=notes,
-        undated=[n for n in notes.values() if n.kind is not Kind.COMPETENCE and n.sort_date is None],
+        undated=[n for n in notes.values() if n.kind not in (Kind.COMPETENCE, Kind.RETOUR) and n.sort_date is None],
+        feedback=_feedback(public, notes, views, settings),
     )
+
+
+def _feedback(public: Portfolio, notes: dict[tuple[Kind, str], Note], competences: dict[str, CompetenceView],
+              settings: Settings) -> dict[tuple[Kind, str], list[Retour]]:
+    """Public feedback by the note or competence it is about; statuses onto competences."""
+    index = wikilinks.LinkIndex(public, settings.folders)
+    found: dict[tuple[Kind, str], list[Retour]] = {}
+    for note in notes.values():
+        if not isinstance(note, Retour):
+            continue
+        targets = index.resolve(note.about.id) if note.about else []
+        if targets:
+            target = (targets[0].kind, targets[0].id)
+            found.setdefault(target, []).append(note)
+            if target[0] is Kind.COMPETENCE and target[1] in competences:
+                competences[target[1]].feedback_status.setdefault(note.path, "relue")
+        for ref in note.competences:
+            if ref.id in competences and ref.level in ("relue", "validee"):
+                view = competences[ref.id]
+                if view.feedback_status.get(note.path) != "validee":
+                    view.feedback_status[note.path] = str(ref.level)
+    for cid, view in competences.items():
+        view.feedback = [n for n in notes.values() if isinstance(n, Retour) and n.path in view.feedback_status]
+        view.feedback.sort(key=lambda n: n.date.start if n.date else PartialDate(1).start, reverse=True)
+    for items in found.values():
+        items.sort(key=lambda n: n.date.start if n.date else PartialDate(1).start, reverse=True)
+    return found
 
 
 def _timeline(notes: object, newest_first: bool) -> list[TimelineYear]:
@@ -156,7 +231,7 @@ def _timeline(notes: object, newest_first: bool) -> list[TimelineYear]:
     for note in notes:  # type: ignore[attr-defined]
         if isinstance(note, Parcours) and note.start:
             entries.append(TimelineEntry(note, note.start, note.end, note.ongoing))
-        elif isinstance(note, (Recit, Trace)) and note.date:
+        elif isinstance(note, (Recit, Trace)) and note.date:  # feedback stays off the timeline
             entries.append(TimelineEntry(note, note.date))
     entries.sort(key=lambda e: (e.start, e.note.title.lower()), reverse=newest_first)
     return [

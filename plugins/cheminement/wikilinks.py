@@ -20,7 +20,7 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
 
 # When a bare id names notes of several kinds, the link goes to the first in this order.
-PRECEDENCE = (Kind.RECIT, Kind.PARCOURS, Kind.TRACE, Kind.COMPETENCE)
+PRECEDENCE = (Kind.RECIT, Kind.PARCOURS, Kind.TRACE, Kind.COMPETENCE, Kind.RETOUR)
 
 
 @dataclass(frozen=True)
