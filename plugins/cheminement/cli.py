@@ -277,9 +277,10 @@ def _print_report(report: Report, lang: str) -> None:
             click.echo(click.style(problem.file, bold=True))
         click.echo(_describe(problem, lang))
     counts = []
-    for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE, Kind.COMPETENCE):
+    for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE, Kind.COMPETENCE, Kind.RETOUR):
         count = len(report.portfolio.of_kind(kind))
-        counts.append(plural(f"ui.count.{kind.value}", count, lang))
+        if count or kind is not Kind.RETOUR:
+            counts.append(plural(f"ui.count.{kind.value}", count, lang))
     if report.problems:
         click.echo("")
     click.echo(
