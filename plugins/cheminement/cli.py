@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -267,6 +268,65 @@ def dossier(path: Path, output: Path) -> None:
         except pdf.NoEngine:
             raise Refusal(message("dossier.no-engine", lang)) from None
     click.echo(message("dossier.written", lang, path=_shown(output), engine=engine))
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        index, count = (int(part) for part in value.split("/"))
+    except ValueError:
+        index = count = 0
+    if not 1 <= index <= count:
+        raise UsageProblem(message("all.bad-shard", "fr"))
+    return index, count
+
+
+@main.command("build-all")
+@click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Le site de l'établissement.")
+@click.option("--processus", "processes", type=click.IntRange(min=1), default=None,
+              help="Constructions en parallèle (par défaut : tous les cœurs).")
+@click.option("--shard", default=None, help="i/n : ne construire que la part i sur n (pour répartir sur plusieurs jobs de CI).")
+@click.option("--tout", "force", is_flag=True, help="Reconstruire même les portfolios inchangés.")
+@click.option("--index-seulement", "index_only", is_flag=True, help="Réécrire seulement l'index (après des jobs --shard).")
+def build_all(root: Path, out: Path, processes: int | None, shard: str | None, force: bool, index_only: bool) -> None:
+    """Construit tous les portfolios de ROOT (un par sous-dossier) dans OUT/<dossier>/, en parallèle."""
+    from . import institution as inst  # noqa: PLC0415
+
+    try:
+        institution = inst.Institution.load(root)
+    except inst.InstitutionError as error:
+        raise UsageProblem(str(error)) from None
+    lang = institution.lang
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    outcomes: list[inst.Outcome] = []
+    if not index_only:
+        jobs, skipped = inst.plan(root, out, institution, _shard(shard), force)
+        processes = processes or os.cpu_count() or 1
+        click.echo(message("all.header", lang, count=len(jobs), skipped=len(skipped), processes=processes))
+        with click.progressbar(length=len(jobs), label=message("all.progress", lang), file=sys.stderr) as bar:
+            outcomes = inst.run(jobs, processes, on_done=lambda _: bar.update(1))
+        outcomes = sorted(outcomes + skipped, key=lambda o: o.slug)
+        _print_outcomes(outcomes, lang)
+    listed = inst.write_index(out, institution)
+    count = {status: sum(1 for o in outcomes if o.status == status) for status in ("built", "unchanged", "failed")}
+    click.echo(message("all.summary", lang, listed=listed, seconds=round(time.monotonic() - started, 1), **count))
+    sys.exit(1 if count["failed"] else 0)
+
+
+def _print_outcomes(outcomes: list, lang: str) -> None:
+    columns = message("all.columns", lang).split("|")
+    rows = [[o.slug, str(o.notes), str(o.errors), str(o.warnings), f"{o.seconds:.1f} s",
+             message(f"all.status.{o.status}", lang)] for o in outcomes]
+    widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+    for outcome, row in zip(outcomes, rows):
+        line = "  ".join(c.ljust(w) for c, w in zip(row, widths))
+        click.echo(click.style(line, fg="red") if outcome.status == "failed" else line)
+        if outcome.detail:
+            click.echo(f"    {outcome.detail}")
 
 
 def _print_report(report: Report, lang: str) -> None:

@@ -61,6 +61,14 @@ class CheminementConfig(Config):
     dossier = c.Type(bool, default=True)
     page_dossier = c.Type(str, default="dossier.md")
 
+    # Institutions (see `cheminement build-all`): a footer line and a legal notice on every
+    # page (Markdown), the learner's programme and whether the portfolio is listed in the
+    # institution's index page.
+    pied_de_page = c.Optional(c.Type(str))
+    mentions_legales = c.Optional(c.Type(str))
+    programme = c.Optional(c.Type(str))
+    annuaire = c.Type(bool, default=True)
+
     # Timeline order: `recent` (newest first, like a CV) or `ancien` (oldest first).
     ordre_chronologie = c.Choice(("recent", "ancien"), default="recent")
 

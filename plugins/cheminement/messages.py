@@ -656,6 +656,33 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Aucun moteur PDF : installez WeasyPrint (pip install weasyprint) ou Playwright avec un Chromium (pip install playwright, et le paquet chromium de votre système). Sinon, ouvrez site/dossier/ dans un navigateur et imprimez-le en PDF.",
         "en": "No PDF engine: install WeasyPrint (pip install weasyprint) or Playwright with a Chromium (pip install playwright, and your system's chromium package). Otherwise open site/dossier/ in a browser and print it to PDF.",
     },
+    "annuaire.title": {"fr": "Portfolios", "en": "Portfolios"},
+    "annuaire.intro": {
+        "fr": "Les portfolios publiés par les apprenant·e·s qui ont choisi d'y figurer.",
+        "en": "The portfolios published by the learners who chose to be listed.",
+    },
+    "annuaire.updated": {"fr": "Mis à jour le", "en": "Updated on"},
+    "annuaire.empty": {"fr": "Aucun portfolio publié pour l'instant.", "en": "No published portfolio yet."},
+    "all.header": {
+        "fr": "{count} portfolio(s) à construire, {skipped} inchangé(s), avec {processes} processus.",
+        "en": "{count} portfolio(s) to build, {skipped} unchanged, with {processes} process(es).",
+    },
+    "all.progress": {"fr": "Construction", "en": "Building"},
+    "all.columns": {
+        "fr": "apprenant·e|notes|erreurs|avertissements|temps|résultat",
+        "en": "learner|notes|errors|warnings|time|result",
+    },
+    "all.status.built": {"fr": "construit", "en": "built"},
+    "all.status.unchanged": {"fr": "inchangé", "en": "unchanged"},
+    "all.status.failed": {"fr": "ÉCHEC (site précédent conservé)", "en": "FAILED (previous site kept)"},
+    "all.summary": {
+        "fr": "{built} construit(s), {unchanged} inchangé(s), {failed} en échec ; {listed} dans l'index ; {seconds} s.",
+        "en": "{built} built, {unchanged} unchanged, {failed} failed; {listed} in the index; {seconds} s.",
+    },
+    "all.bad-shard": {
+        "fr": "--shard attend i/n avec 1 ≤ i ≤ n (par exemple 2/4).",
+        "en": "--shard expects i/n with 1 ≤ i ≤ n (for example 2/4).",
+    },
     "build.failed": {
         "fr": "Le portfolio contient {count} erreur(s) ; rien n'a été publié :",
         "en": "The portfolio has {count} error(s); nothing was published:",

@@ -444,10 +444,30 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
     # -- Visitors and the manifest ---------------------------------------------------------
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        return self._robots(output)
+        output = self._robots(output) or output
+        return self._footer(output)
+
+    def _footer(self, output: str) -> str:
+        """The institution's footer line and legal notice, on every page, whatever the theme."""
+        parts = [
+            f'<p class="chm-legal__{name}">{text}</p>' if name == "footer" else f'<div class="chm-legal__{name}">{text}</div>'
+            for name, text in (
+                ("footer", html.escape(self.config.pied_de_page or "")),
+                ("notice", markdown.markdown(self.config.mentions_legales or "")),
+            )
+            if text
+        ]
+        if not parts or self.settings is None:
+            return output
+        block = f'<div class="chm-legal">{"".join(parts)}</div>'
+        if '<div class="md-copyright">' in output:
+            return output.replace('<div class="md-copyright">', block + '<div class="md-copyright">', 1)
+        return output.replace("</body>", block + "</body>", 1)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:
-        return self._robots(output_content) if template_name.endswith(".html") else None
+        if not template_name.endswith(".html"):
+            return None
+        return self._footer(self._robots(output_content) or output_content)
 
     def _robots(self, output: str) -> str | None:
         """Portfolios under review are not for search engines unless the learner says so."""
