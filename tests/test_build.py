@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import ROOT, Portfolio
+from kit import ROOT, Portfolio
 from sitecheck import broken_links
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cheminement.cli import main
 from cheminement.institution import discover, in_shard
-from conftest import FIXTURES
+from kit import FIXTURES
 from sitecheck import broken_links
 
 LOGO = b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10'/></svg>"

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from cheminement.cli import main
-from conftest import Portfolio
+from kit import Portfolio
 from serving import MkDocsServe, crawl, fetch, wait_for
 from sitecheck import broken_links
 
@@ -272,7 +272,7 @@ def test_serve_never_serves_private_content(secret: Portfolio) -> None:
 
 
 def test_shipped_config_keeps_the_journal_out_even_without_the_plugin(tmp_path: Path) -> None:
-    from conftest import ROOT
+    from kit import ROOT
 
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "exclude_docs" in config and "journal/" in config

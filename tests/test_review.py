@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cheminement import pdf
 from cheminement.cli import main
-from conftest import Portfolio
+from kit import Portfolio
 from sitecheck import broken_links
 
 

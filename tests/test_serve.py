@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from conftest import Portfolio
+from kit import Portfolio
 from serving import MkDocsServe, wait_for
 
 

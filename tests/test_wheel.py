@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from conftest import ROOT
+from kit import ROOT
 
 
 def test_a_portfolio_builds_from_the_wheel_alone(tmp_path: Path) -> None:

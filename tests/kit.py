@@ -1,0 +1,71 @@
+"""Test helpers shared by the test modules: a portfolio in a temporary folder, built for real.
+
+Kept out of conftest.py so that test modules import them by a name of their own (every
+conftest is called `conftest`, and the browser tests have theirs).
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+# Material prints a banner about MkDocs 2 on import; silence it the documented way.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+from mkdocs.commands.build import build  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+
+MKDOCS_YML = """\
+site_name: Portfolio de test
+docs_dir: docs
+theme:
+  name: material
+  language: {language}
+plugins:
+  - search
+  - cheminement{options}
+"""
+
+
+class Portfolio:
+    """A portfolio in a temporary folder: write notes, build, read the HTML."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.docs = root / "docs"
+        self.site = root / "site"
+
+    def write(self, path: str, text: str) -> Path:
+        target = self.docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return target
+
+    def configure(self, options: str = "", language: str = "fr", extra: str = "") -> None:
+        body = MKDOCS_YML.format(language=language, options=(":\n" + textwrap.indent(textwrap.dedent(options), "      ")) if options else "")
+        (self.root / "mkdocs.yml").write_text(body + textwrap.dedent(extra), encoding="utf-8")
+
+    def build(self, command: str = "build", **overrides: object) -> Path:
+        config = load_config(config_file=str(self.root / "mkdocs.yml"), **overrides)
+        config.plugins.on_startup(command=command, dirty=False)
+        try:
+            serve_url = "http://127.0.0.1:8000/" if command == "serve" else None
+            build(config, serve_url=serve_url)
+        finally:
+            config.plugins.on_shutdown()
+        self.site = Path(config.site_dir)
+        return self.site
+
+    def html(self, path: str) -> BeautifulSoup:
+        return BeautifulSoup((self.site / path).read_text(encoding="utf-8"), "lxml")
+
+    def pages(self) -> Iterator[Path]:
+        return (p for p in sorted(self.site.rglob("*.html")))
