@@ -276,7 +276,7 @@ def test_shipped_config_keeps_the_journal_out_even_without_the_plugin(tmp_path: 
 
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "exclude_docs" in config and "journal/" in config
-    without_plugin = config.replace("  - cheminement\n", "")
+    without_plugin = re.sub(r"  - cheminement:?\n(?:      .*\n)*", "", config)
     assert without_plugin != config
     folio = Portfolio(tmp_path)
     (tmp_path / "mkdocs.yml").write_text(without_plugin.replace("docs_dir: content", f"docs_dir: {ROOT / 'content'}"), encoding="utf-8")

@@ -7,11 +7,14 @@ files (a duplicate id names both files, an unknown competence lists the closest 
 
 from __future__ import annotations
 
+import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from . import wikilinks
+from . import biblio, wikilinks
 from .load import did_you_mean, load_portfolio
 from .messages import Term
 from .model import (
@@ -34,6 +37,7 @@ from .settings import Settings
 class Report:
     portfolio: Portfolio
     problems: list[Problem] = field(default_factory=list)
+    bibliography: biblio.Bibliography | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -48,8 +52,31 @@ def analyse(settings: Settings, paths: Iterable[str] | None = None) -> Report:
     """Load the portfolio and validate it: every problem, sorted by file and line."""
     portfolio, problems = load_portfolio(settings, paths)
     problems.extend(check(portfolio, settings))
+    bibliography = None
+    if settings.bibliography is not None:
+        shown = Path(os.path.relpath(settings.bibliography, settings.docs_dir)).as_posix()
+        bibliography, found = biblio.load(settings.bibliography, shown)
+        problems.extend(found)
+        problems.extend(check_citations(portfolio, bibliography))
     problems.sort(key=lambda p: p.sort_key)
-    return Report(portfolio, problems)
+    return Report(portfolio, problems, bibliography)
+
+
+def check_citations(portfolio: Portfolio, bibliography: biblio.Bibliography) -> list[Problem]:
+    """Every `[@key]` must name an entry of the bibliography file."""
+    problems = []
+    keys = list(bibliography.entries)
+    for page in [*portfolio.notes, *portfolio.pages]:
+        for citation in biblio.find(page.body):
+            for item in citation.items:
+                if item.key in bibliography.entries:
+                    continue
+                close = difflib.get_close_matches(item.key, keys, n=3, cutoff=0.5)
+                fixes = [("unknown-citation.close", {"keys": ", ".join(close)})] if close else []
+                fixes.append(("unknown-citation.fix", {"path": bibliography.path}))
+                problems.append(Problem(page.path, page.body_line + citation.line - 1, Severity.ERROR,
+                                        "unknown-citation", {"key": item.key}, tuple(fixes)))
+    return problems
 
 
 def check(portfolio: Portfolio, settings: Settings) -> list[Problem]:

@@ -17,6 +17,11 @@ class CheminementConfig(Config):
     # Where the competence framework is, relative to mkdocs.yml (default: in docs_dir).
     referentiel = c.Optional(c.File(exists=False))
 
+    # The learner's references (BibTeX or CSL-JSON, as Zotero exports them), relative to
+    # mkdocs.yml; `[@key]` in a note then becomes an APA citation.
+    bibliographie = c.Optional(c.File(exists=False))
+    page_bibliographie = c.Type(str, default="bibliographie.md")
+
     # Language of labels and messages; default: the theme's language.
     langue = c.Optional(c.Choice(("fr", "en")))
 

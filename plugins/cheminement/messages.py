@@ -312,6 +312,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Chaque domaine et chaque compétence doit avoir un identifiant unique.",
         "en": "Each domain and each competence needs a unique id.",
     },
+    # -- Bibliography ------------------------------------------------------------------------
+    "bib-missing": {"fr": "Bibliographie introuvable : {path}.", "en": "Bibliography not found: {path}."},
+    "bib-missing.fix": {
+        "fr": "Exportez vos références depuis Zotero (BibTeX ou CSL JSON) à cet endroit, ou corrigez l'option « bibliographie ».",
+        "en": "Export your references from Zotero (BibTeX or CSL JSON) there, or fix the \"bibliographie\" option.",
+    },
+    "bib-syntax": {"fr": "Bibliographie illisible : {detail}.", "en": "Unreadable bibliography: {detail}."},
+    "bib-syntax.fix": {
+        "fr": "Vérifiez cette entrée (accolades et virgules), ou exportez à nouveau le fichier depuis Zotero.",
+        "en": "Check this entry (braces and commas), or export the file again from Zotero.",
+    },
+    "unknown-citation": {
+        "fr": "Citation [@{key}] : aucune référence n'a cette clé.",
+        "en": "Citation [@{key}]: no reference has this key.",
+    },
+    "unknown-citation.close": {"fr": "Clés proches : {keys}.", "en": "Close keys: {keys}."},
+    "unknown-citation.fix": {
+        "fr": "Les clés sont celles de {path} (dans Zotero : la « clé de citation »).",
+        "en": "Keys are those of {path} (in Zotero: the \"citation key\").",
+    },
     # -- Privacy ---------------------------------------------------------------------------
     "private-trace-cited": {
         "fr": "Cette note publique cite la trace privée « {id} » : la trace reste privée et n'apparaîtra pas.",
@@ -479,6 +499,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "« depuis » : « {value} » n'est ni une date (AAAA-MM-JJ) ni un manifeste lisible ({detail}).",
         "en": "\"depuis\": \"{value}\" is neither a date (YYYY-MM-DD) nor a readable manifest ({detail}).",
     },
+    "ui.references-section": {"fr": "Références", "en": "References"},
+    "ui.bibliography": {"fr": "Bibliographie", "en": "Bibliography"},
+    "ui.bibliography.intro": {
+        "fr": "Les {count} ouvrages et articles cités dans le portfolio, avec les notes qui les citent.",
+        "en": "The {count} works cited in the portfolio, with the notes that cite them.",
+    },
+    "ui.authors": {"fr": "Auteurs cités", "en": "Authors cited"},
     "ui.about-note": {"fr": "Informations sur cette note", "en": "About this note"},
     "ui.count.recit.one": {"fr": "{n} récit", "en": "{n} story"},
     "ui.count.recit.other": {"fr": "{n} récits", "en": "{n} stories"},

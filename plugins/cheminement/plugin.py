@@ -31,7 +31,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
-from . import changes, manifest, theme
+from . import biblio, changes, manifest, theme
 from . import views as views_module
 from . import wikilinks
 from .check import analyse
@@ -79,6 +79,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.publication: Publication | None = None
         self.preview = False
         self.changes: changes.Changed | None = None
+        self.citations: views_module.Citations | None = None
+        self.formatter: biblio.Formatter | None = None
         self.markdown_options: tuple[list, dict] = ([], {})
         self.roles: dict[str, tuple[str, object]] = {}  # src_uri -> (role, subject)
 
@@ -117,6 +119,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         return Settings(
             docs_dir=Path(config.docs_dir),
             referentiel=Path(options.referentiel) if options.referentiel else None,
+            bibliography=Path(options.bibliographie) if options.bibliographie else None,
+            bibliography_page=options.page_bibliographie,
             folders={name: Kind(kind) for name, kind in options.dossiers.items()},
             private_folders=tuple(f.strip("/") for f in options.dossiers_prives),
             explicit_publication=options.publication == "explicite",
@@ -168,7 +172,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
         self.publication = publication = publish(report.portfolio, settings, preview=self.preview)
         for file in ours:
-            if file.src_uri in publication.private or _is_referentiel(file, settings):
+            if file.src_uri in publication.private or _is_referentiel(file, settings) or _is_bibliography(file, settings):
                 files.remove(file)
                 _remove_stale_output(file)
 
@@ -199,6 +203,11 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             self._ensure(files, config, path)
             self.roles[path] = ("listing", kind)
         self.markdown_options = (list(config.markdown_extensions), dict(config.mdx_configs))
+        if report.bibliography is not None:
+            self.citations = views_module.citations(public, set(report.bibliography.entries))
+            self.formatter = biblio.Formatter(report.bibliography, self.citations.all, settings.lang)
+            self._ensure(files, config, settings.bibliography_page)
+            self.roles[settings.bibliography_page] = ("bibliography", None)
         since = self._since(config)
         if since is not None:
             self.changes = self._changes(since, publication)
@@ -258,7 +267,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         settings = self.settings
         order = ["index.md", settings.listing_page(Kind.PARCOURS), settings.competence_index,
                  settings.listing_page(Kind.RECIT), settings.listing_page(Kind.TRACE),
-                 settings.listing_page(Kind.RETOUR), settings.timeline_page, settings.changes_page,
+                 settings.listing_page(Kind.RETOUR), settings.timeline_page, settings.bibliography_page,
+                 settings.changes_page,
                  settings.dossier_page or ""]
         kind_folders = set(settings.folders)
         for path, (role, _) in sorted(self.roles.items()):
@@ -297,7 +307,11 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             # Our own parse of the body: MkDocs would render broken front matter as text.
             body = wikilinks.replace(body, lambda link: self._wikilink(link, source))
         private = self.publication.private if self.publication else {}
-        return redact_links(body, source, set(private))
+        body = redact_links(body, source, set(private))
+        if self.formatter is not None and self.citations is not None and source in self.citations.by_page:
+            formatter = self.formatter
+            body = wikilinks.sub_outside_code(biblio.CITATION, lambda m: _cite(formatter, m), body)
+        return body
 
     def _title(self, role: str, subject: object, page: Page) -> str:
         lang = self.settings.lang if self.settings else "fr"
@@ -310,7 +324,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if page.meta.get("title") or page.meta.get("titre"):
             return str(page.meta.get("titre") or page.meta.get("title"))
         labels = {"competences": "ui.competences", "timeline": "ui.timeline", "changes": "ui.changes",
-                  "dossier": "ui.dossier"}
+                  "dossier": "ui.dossier", "bibliography": "ui.bibliography"}
         if role == "listing":
             return message(f"ui.{_listing_label(subject)}", lang)  # type: ignore[arg-type]
         return message(labels.get(role, "ui.home"), lang)
@@ -340,6 +354,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         role = self.roles.get(page.file.src_uri)
         if role is None or self.renderer is None or self.views is None:
             return self._redact_html(html_content, page.file.src_uri) if self.publication else None
+        if role[0] == "page":
+            return self._redact_html(html_content, page.file.src_uri) + self._references(page.file.src_uri)
         kind, subject = role
         renderer = self.renderer
 
@@ -372,13 +388,27 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             content = html_content + renderer.changes(subject, self.changes, url_for)  # type: ignore[arg-type]
         elif kind == "dossier":
             return None  # assembled in on_env, once every page is rendered
+        elif kind == "bibliography":
+            assert self.formatter is not None and self.citations is not None
+            content = html_content + renderer.bibliography(url_for, self.formatter, self.citations)
         else:
             return None
         content = self._redact_html(content, page.file.src_uri)
+        content += self._references(page.file.src_uri)
         if self.publication and page.file.src_uri in self.publication.previewed:
             content = _preview_banner(self.settings.lang if self.settings else "fr") + content
         _add_toc(page, content)
         return content
+
+    def _references(self, source: str) -> str:
+        """The « Références » section of a page that cites works."""
+        if self.formatter is None or self.citations is None or self.renderer is None:
+            return ""
+        cited = self.citations.by_page.get(source)
+        if not cited:
+            return ""
+        keys = {i.key for c in cited for i in c.items}
+        return self.renderer.references(self.formatter.ordered(keys))
 
     def _feedback(self, retours: list[Retour], url_for: Callable[[str], str]) -> str:
         """The feedback block, each note's Markdown rendered for the page that shows it."""
@@ -541,6 +571,12 @@ def _embed(content: str, from_url: str, to_url: str, prefix: str) -> str:
     return _ANCHOR.sub(attribute, content)
 
 
+def _cite(formatter: biblio.Formatter, match: re.Match[str]) -> str:
+    """One `[@key, p. 12]` as its APA citation; anything unparsable stays as written."""
+    citations = list(biblio.find(match.group(0)))
+    return formatter.cite(citations[0]) if citations else match.group(0)
+
+
 def _preview_banner(lang: str) -> str:
     label = html.escape(message("ui.private-preview", lang))
     return f'<p class="chm-private-banner" role="note"><strong>{label}</strong></p>\n'
@@ -565,6 +601,12 @@ def _drop_private_links(items: list, private: dict[str, object]) -> None:
 
 def _is_within(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
+
+
+def _is_bibliography(file: File, settings: Settings) -> bool:
+    """The learner's reference library is not published: only the works they cite are."""
+    return (settings.bibliography is not None and file.abs_src_path is not None
+            and Path(file.abs_src_path).resolve() == settings.bibliography.resolve())
 
 
 def _is_referentiel(file: File, settings: Settings) -> bool:

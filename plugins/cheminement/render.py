@@ -18,10 +18,13 @@ import jinja2
 
 from .dates import PartialDate
 from .messages import message, plural
+from slugify import slugify as slug
+
+from .biblio import Formatter, anchor, authors
 from .changes import Changed, Since
-from .model import Kind, Note, Referentiel, Retour
+from .model import Kind, Note, Referentiel, Retour, fold
 from .settings import Settings
-from .views import CompetenceView, Views
+from .views import Citations, CompetenceView, Views
 
 UrlFor = Callable[[str], str]
 
@@ -168,6 +171,25 @@ class Renderer:
             timeline=lower_headings(self.timeline(url_for), 1),
             parts=[(kind, oldest_first(kind)) for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE, Kind.RETOUR)],
             content_of=lambda path: lower_headings(_without_h1(content_of(path)), 2),
+        )
+
+    def references(self, items: list[tuple[str, str]]) -> str:
+        """The page's own « Références » section: the works it cites, in APA order."""
+        return self._render("cheminement/references.html", lambda p: p, items=items, anchor=anchor)
+
+    def bibliography(self, url_for: UrlFor, formatter: Formatter, citations: Citations) -> str:
+        """Every work cited in the public portfolio, with the notes that cite it, and authors."""
+        works = formatter.ordered(citations.cited_by)
+        by_author: dict[str, list[str]] = {}
+        for key, _ in works:
+            for name in authors(formatter.entries[key]):
+                by_author.setdefault(name, []).append(key)
+        index = sorted(by_author.items(), key=lambda item: fold(item[0]))
+        first_work = {name: keys[0] for name, keys in index}
+        return self._render(
+            "cheminement/bibliographie.html", url_for, works=works, authors=index, anchor=anchor,
+            author_anchor=lambda name: "auteur-" + (slug(name) or "x"), first_work=first_work,
+            work_authors=lambda key: authors(formatter.entries[key]), cited_by=citations.cited_by,
         )
 
     # The progression chart --------------------------------------------------------------

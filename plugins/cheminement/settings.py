@@ -22,6 +22,7 @@ class Settings:
 
     docs_dir: Path
     referentiel: Path | None = None  # None: <docs_dir>/referentiel.yml, optional
+    bibliography: Path | None = None  # BibTeX or CSL-JSON; None: no citations
     folders: dict[str, Kind] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
     private_folders: tuple[str, ...] = ("journal", "retours")
     explicit_publication: bool = False  # only notes marked `visibilite: public` are published
@@ -30,6 +31,7 @@ class Settings:
     timeline_page: str = "chronologie.md"
     changes_page: str = "nouveautes.md"
     dossier_page: str | None = "dossier.md"  # None: no dossier
+    bibliography_page: str = "bibliographie.md"
     newest_first: bool = True  # timeline order
 
     @property

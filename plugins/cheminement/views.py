@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from . import wikilinks
+from . import biblio, wikilinks
 from .dates import PartialDate
 from .model import (
     Competence,
@@ -223,6 +223,33 @@ def _feedback(public: Portfolio, notes: dict[tuple[Kind, str], Note], competence
         view.feedback.sort(key=lambda n: n.date.start if n.date else PartialDate(1).start, reverse=True)
     for items in found.values():
         items.sort(key=lambda n: n.date.start if n.date else PartialDate(1).start, reverse=True)
+    return found
+
+
+@dataclass
+class Citations:
+    """Where each work is cited, in the public portfolio only."""
+
+    by_page: dict[str, list[biblio.Citation]] = field(default_factory=dict)
+    cited_by: dict[str, list[Note]] = field(default_factory=dict)  # key -> citing notes
+
+    @property
+    def all(self) -> list[biblio.Citation]:
+        return [c for citations in self.by_page.values() for c in citations]
+
+
+def citations(public: Portfolio, known: set[str]) -> Citations:
+    found = Citations()
+    for page in [*public.notes, *public.pages]:
+        cited = [c for c in biblio.find(page.body) if any(i.key in known for i in c.items)]
+        if not cited:
+            continue
+        found.by_page[page.path] = cited
+        if isinstance(page, Note):
+            for key in dict.fromkeys(i.key for c in cited for i in c.items if i.key in known):
+                found.cited_by.setdefault(key, []).append(page)
+    for notes in found.cited_by.values():
+        notes.sort(key=lambda n: n.sort_date.start if n.sort_date else PartialDate(1).start, reverse=True)
     return found
 
 
