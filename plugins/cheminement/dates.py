@@ -10,9 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 from babel.dates import format_date
+
+@lru_cache(maxsize=8192)
+def _display(year: int, month: int | None, day: int | None, lang: str) -> str:
+    # Cached: the same dates are shown again and again (cards, timeline, backlinks).
+    if month is None:
+        return str(year)
+    start = dt.date(year, month, day or 1)
+    if day is None:
+        return format_date(start, "LLLL y", locale=lang)
+    if lang == "fr" and day == 1:
+        # French writes the first day of a month as an ordinal: « 1er mars 2025 ».
+        return "1er " + format_date(start, "MMMM y", locale=lang)
+    return format_date(start, "d MMMM y", locale=lang)
+
 
 _ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
@@ -61,14 +75,7 @@ class PartialDate:
 
     def display(self, lang: str) -> str:
         """The date in words, with only the precision given ("mars 2025", "March 2025")."""
-        if self.month is None:
-            return str(self.year)
-        if self.day is None:
-            return format_date(self.start, "LLLL y", locale=lang)
-        if lang == "fr" and self.day == 1:
-            # French writes the first day of a month as an ordinal: « 1er mars 2025 ».
-            return "1er " + format_date(self.start, "MMMM y", locale=lang)
-        return format_date(self.start, "d MMMM y", locale=lang)
+        return _display(self.year, self.month, self.day, lang)
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, PartialDate):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .dates import PartialDate
@@ -33,6 +34,7 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lower-case without accents: how labels, keys and levels are compared."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
@@ -87,6 +89,9 @@ class Scale:
 
     labels: tuple[str, ...] = DEFAULT_SCALE
 
+    def __post_init__(self) -> None:
+        self._ranks = {fold(label): index for index, label in enumerate(self.labels, start=1)}
+
     def rank(self, value: object) -> int | None:
         """The 1-based rank of a level written as a label or a rank, or None if invalid."""
         if isinstance(value, bool):
@@ -97,9 +102,7 @@ class Scale:
             folded = fold(value)
             if folded.isdigit():
                 return self.rank(int(folded))
-            for index, label in enumerate(self.labels, start=1):
-                if fold(label) == folded:
-                    return index
+            return self._ranks.get(folded)
         return None
 
     def label(self, rank: int) -> str:

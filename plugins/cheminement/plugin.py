@@ -13,6 +13,7 @@ Event flow of one build (`serve` repeats it in full on every change):
 from __future__ import annotations
 
 import contextlib
+import gc
 import html
 import os
 import posixpath
@@ -24,7 +25,7 @@ from typing import Literal
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
@@ -48,6 +49,8 @@ from .settings import Settings
 CSS_URI = "assets/cheminement/cheminement.css"
 
 PREVIEW_VARIABLE = "CHEMINEMENT_APERCU_PRIVE"
+# Generated pages left out of the search index: they only repeat what notes index.
+UNSEARCHED_ROLES = ("competences", "timeline", "listing", "changes", "dossier")
 SINCE_VARIABLE = "CHEMINEMENT_DEPUIS"
 ROBOTS = '<meta name="robots" content="noindex, nofollow">'
 
@@ -82,6 +85,10 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.citations: views_module.Citations | None = None
         self.formatter: biblio.Formatter | None = None
         self.markdown_options: tuple[list, dict] = ([], {})
+        self.footer_block = ""
+        self.private_paths: frozenset[str] = frozenset()
+        self._full_content: dict[str, str] = {}  # pages whose search view is swapped in
+        self._search_content: dict[str, str] = {}
         self.roles: dict[str, tuple[str, object]] = {}  # src_uri -> (role, subject)
 
     # -- Lifecycle -------------------------------------------------------------------------
@@ -105,7 +112,10 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                 del config.extra["analytics"]
         theme_dir = str(_theme_dir())
         if theme_dir not in config.theme.dirs:
-            config.theme.dirs.append(theme_dir)
+            # After the learner's custom_dir, before Material: our templates are namespaced
+            # (cheminement/…), and our one Material partial (search.html) must win.
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        self.footer_block = self._footer_block()
         if CSS_URI not in config.extra_css:
             config.extra_css.insert(0, CSS_URI)
         ref = self.settings.referentiel_path
@@ -171,8 +181,11 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             raise PluginError(f"{message('build.failed', settings.lang, count=len(report.errors))}\n{details}")
 
         self.publication = publication = publish(report.portfolio, settings, preview=self.preview)
+        self.private_paths = frozenset(publication.private)
+        # The référentiel and the reference library are sources, not pages to publish.
+        sources = {_src_uri(path, settings.docs_dir) for path in (settings.referentiel_path, settings.bibliography) if path}
         for file in ours:
-            if file.src_uri in publication.private or _is_referentiel(file, settings) or _is_bibliography(file, settings):
+            if file.src_uri in self.private_paths or file.src_uri in sources:
                 files.remove(file)
                 _remove_stale_output(file)
 
@@ -216,6 +229,9 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if settings.dossier_page:
             self._ensure(files, config, settings.dossier_page)
             self.roles[settings.dossier_page] = ("dossier", None)
+        # Everything loaded so far lives until the end of the build: keep it out of the
+        # garbage collector's full passes, which otherwise grow with the portfolio.
+        gc.freeze()
         return files
 
     def _changes(self, since: changes.Since, publication: Publication) -> changes.Changed:
@@ -297,8 +313,10 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if title:
             # Material prints page.title raw into <title>, the header and every page's nav.
             page.meta["title"] = html.escape(title, quote=False)
-        if kind == "dossier":
-            page.meta["search"] = {"exclude": True}  # it repeats every page
+        if kind in UNSEARCHED_ROLES:
+            # These pages repeat titles and summaries that the notes' own pages index; the
+            # search plugin would spend more time on them than on all the notes.
+            page.meta["search"] = {"exclude": True}
         if isinstance(subject, views_module.CompetenceView):
             subject = subject.page  # the learner's own text about the competence, if any
         source = page.file.src_uri
@@ -306,8 +324,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if isinstance(subject, CorePage):
             # Our own parse of the body: MkDocs would render broken front matter as text.
             body = wikilinks.replace(body, lambda link: self._wikilink(link, source))
-        private = self.publication.private if self.publication else {}
-        body = redact_links(body, source, set(private))
+        body = redact_links(body, source, self.private_paths)
         if self.formatter is not None and self.citations is not None and source in self.citations.by_page:
             formatter = self.formatter
             body = wikilinks.sub_outside_code(biblio.CITATION, lambda m: _cite(formatter, m), body)
@@ -359,15 +376,11 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         kind, subject = role
         renderer = self.renderer
 
-        def url_for(path: str) -> str:
-            target = files.get_file_from_path(path)
-            if target is None:
-                log.warning(f"{page.file.src_uri}: internal link to missing '{path}'")
-                return "#"
-            return get_relative_url(target.url, page.url)
+        url_for = _url_maker(files, page)
 
         if kind == "note":
             assert isinstance(subject, Note)
+            self._search_content[page.file.src_uri] = self._redact_html(html_content, page.file.src_uri)
             header = renderer.note_header(subject, url_for)
             content = (_after_h1(html_content, header) + self._feedback(self.views.feedback.get(subject.key, []), url_for)
                        + renderer.note_footer(subject, url_for))
@@ -376,8 +389,9 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             own = ""
             if subject.page is not None and html_content.strip():
                 own = f'<h2 id="en-mes-mots">{html.escape(message("ui.my-words", self.settings.lang))}</h2>\n{html_content}'  # type: ignore[union-attr]
-            content = (renderer.competence_header(subject, url_for) + own
-                       + renderer.competence_evidence(subject, url_for) + self._feedback(subject.feedback, url_for))
+            header = renderer.competence_header(subject, url_for) + own
+            self._search_content[page.file.src_uri] = header
+            content = header + renderer.competence_evidence(subject, url_for) + self._feedback(subject.feedback, url_for)
         elif kind == "competences":
             content = html_content + renderer.competence_index(url_for)
         elif kind == "timeline":
@@ -415,10 +429,9 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if not retours or self.renderer is None:
             return ""
         extensions, configs = self.markdown_options
-        private = set(self.publication.private) if self.publication else set()
         bodies = {}
         for retour in retours:
-            body = redact_links(retour.body, retour.path, private)
+            body = redact_links(retour.body, retour.path, self.private_paths)
             body = wikilinks.replace(body, lambda link: self._wikilink_url(link, url_for))
             bodies[retour.path] = markdown.markdown(body, extensions=extensions, extension_configs=configs)
         return self.renderer.feedback(retours, url_for, bodies)
@@ -432,8 +445,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
     def _redact_html(self, content: str, source: str) -> str:
         """Safety net for links in raw HTML or reference-style Markdown to private files."""
-        private = self.publication.private if self.publication else {}
-        if not private:
+        private = self.private_paths
+        if not private or (".md" not in content and not any(p in content for p in ("src=", "href=\"../"))):
             return content
         content = _HTML_LINK.sub(
             lambda m: m.group(2) if local_target(html.unescape(m.group(1)), source) in private else m.group(0), content
@@ -441,6 +454,24 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         return _HTML_IMAGE.sub(
             lambda m: "" if local_target(html.unescape(m.group(1)), source) in private else m.group(0), content
         )
+
+    # -- What the search index sees ------------------------------------------------------
+
+    @event_priority(50)  # before the search plugins (priority 0)
+    def _search_view(self, context: object, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> None:
+        """Let search index a note's own text, not the panels and lists we add around it."""
+        light = self._search_content.pop(page.file.src_uri, None)
+        if light is not None:
+            self._full_content[page.file.src_uri] = page.content or ""
+            page.content = light
+
+    @event_priority(-50)  # after the search plugins: the page is rendered in full
+    def _full_view(self, context: object, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> None:
+        full = self._full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+
+    on_page_context = CombinedEvent(_search_view, _full_view)
 
     # -- The printable dossier ------------------------------------------------------------
 
@@ -454,9 +485,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return None
         page = dossier.page
 
-        def url_for(path: str) -> str:
-            target = files.get_file_from_path(path)
-            return get_relative_url(target.url, page.url) if target else "#"
+        url_for = _url_maker(files, page)
 
         def content_of(path: str) -> str:
             """A page's rendered content, rebased to the dossier's URL and with unique ids."""
@@ -477,19 +506,20 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         output = self._robots(output) or output
         return self._footer(output)
 
+    def _footer_block(self) -> str:
+        """The institution's footer line and legal notice, rendered once per build."""
+        parts = []
+        if self.config.pied_de_page:
+            parts.append(f'<p class="chm-legal__footer">{html.escape(self.config.pied_de_page)}</p>')
+        if self.config.mentions_legales:
+            parts.append(f'<div class="chm-legal__notice">{markdown.markdown(self.config.mentions_legales)}</div>')
+        return f'<div class="chm-legal">{"".join(parts)}</div>' if parts else ""
+
     def _footer(self, output: str) -> str:
-        """The institution's footer line and legal notice, on every page, whatever the theme."""
-        parts = [
-            f'<p class="chm-legal__{name}">{text}</p>' if name == "footer" else f'<div class="chm-legal__{name}">{text}</div>'
-            for name, text in (
-                ("footer", html.escape(self.config.pied_de_page or "")),
-                ("notice", markdown.markdown(self.config.mentions_legales or "")),
-            )
-            if text
-        ]
-        if not parts or self.settings is None:
+        """The footer block on every page, whatever the theme."""
+        block = self.footer_block
+        if not block or self.settings is None:
             return output
-        block = f'<div class="chm-legal">{"".join(parts)}</div>'
         if '<div class="md-copyright">' in output:
             return output.replace('<div class="md-copyright">', block + '<div class="md-copyright">', 1)
         return output.replace("</body>", block + "</body>", 1)
@@ -505,7 +535,11 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return None
         return output.replace("</head>", f"  {ROBOTS}\n  </head>", 1)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
         if self.publication is None or self.settings is None:
             return
         data = manifest.build_manifest(self.publication.public, self.settings.docs_dir, self.publication.previewed)
@@ -548,7 +582,7 @@ def _add_toc(page: Page, content: str) -> None:
             page.toc.items.append(AnchorLink(html.unescape(re.sub(r"<[^>]+>", "", text)).strip(), anchor, 2))
 
 
-_ANCHOR = re.compile(r'\b(id|href|src)="([^"]*)"')
+_ANCHOR = re.compile(r'\b(id|href|src|aria-labelledby|aria-describedby|for)="([^"]*)"')
 
 
 def _embed(content: str, from_url: str, to_url: str, prefix: str) -> str:
@@ -556,8 +590,14 @@ def _embed(content: str, from_url: str, to_url: str, prefix: str) -> str:
 
     def attribute(match: re.Match[str]) -> str:
         name, value = match.groups()
-        if name == "id":
-            return f'id="{prefix}-{value}"'
+        if name in ("id", "for"):
+            return f'{name}="{prefix}-{value}"'
+        if name == "aria-labelledby":
+            # Inside the dossier, a note's sections ("Cité dans", "Références") would become
+            # dozens of landmarks with the same name; the note's own article is the landmark.
+            return ""
+        if name.startswith("aria-"):
+            return f'{name}="' + " ".join(f"{prefix}-{ref}" for ref in value.split()) + '"'
         if value.startswith("#"):
             return f'{name}="#{prefix}-{value[1:]}"'
         if not value or "://" in value or value.startswith(("/", "mailto:", "tel:", "data:")):
@@ -603,11 +643,25 @@ def _is_within(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def _is_bibliography(file: File, settings: Settings) -> bool:
-    """The learner's reference library is not published: only the works they cite are."""
-    return (settings.bibliography is not None and file.abs_src_path is not None
-            and Path(file.abs_src_path).resolve() == settings.bibliography.resolve())
+def _src_uri(path: Path, docs_dir: Path) -> str | None:
+    """The source path MkDocs gives a file inside docs_dir; None for a file outside it."""
+    relative = os.path.relpath(path, docs_dir)
+    return None if relative.startswith("..") else Path(relative).as_posix()
 
 
-def _is_referentiel(file: File, settings: Settings) -> bool:
-    return file.abs_src_path is not None and Path(file.abs_src_path).resolve() == settings.referentiel_path.resolve()
+def _url_maker(files: Files, page: Page) -> Callable[[str], str]:
+    """Relative URLs from `page` to source paths, memoised (the same targets recur)."""
+    sources = files.src_uris
+    cache: dict[str, str] = {}
+
+    def url_for(path: str) -> str:
+        if path not in cache:
+            target = sources.get(path)
+            if target is None:
+                log.warning(f"{page.file.src_uri}: internal link to missing '{path}'")
+                cache[path] = "#"
+            else:
+                cache[path] = get_relative_url(target.url, page.url)
+        return cache[path]
+
+    return url_for

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import posixpath
+from collections.abc import Set
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -130,13 +131,13 @@ def local_target(url: str, page_path: str) -> str | None:
     return posixpath.normpath(posixpath.join(posixpath.dirname(page_path), unquote(target.path)))
 
 
-def redact_links(body: str, page_path: str, private_paths: set[str]) -> str:
+def redact_links(body: str, page_path: str, private_paths: Set[str]) -> str:
     """Markdown links and images to private notes or files become their text alone.
 
     A learner may link a private note from a public one; the link must not reveal that the
     note exists, nor its address.
     """
-    if not private_paths:
+    if not private_paths or "](" not in body:
         return body
 
     def render(match: re.Match[str]) -> str:

@@ -71,7 +71,11 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
+            auto_reload=False,  # one build, templates do not change under us
         )
+        # The page being rendered: macros reach links through these globals, so they can be
+        # imported without context, which lets Jinja cache them across renders.
+        self._url_for: UrlFor = lambda path: path
         self.env.globals.update(
             t=lambda key, **params: message(key, self.lang, **params),
             plural=lambda key, n: plural(key, n, self.lang),
@@ -84,6 +88,11 @@ class Renderer:
             views=views,
             competence_index_path=settings.competence_index,
             previewed=previewed,
+            url=lambda path: self._url_for(path),
+            note_url=lambda note: self._url_for(note.path),
+            competence_url=lambda cid: self._url_for(settings.competence_page(cid)),
+            file_name=posixpath.basename,
+            host=lambda link: urlsplit(link).netloc,
         )
         self.env.filters.update(
             parcours_note=lambda ident: views.notes.get((Kind.PARCOURS, ident)),
@@ -100,17 +109,9 @@ class Renderer:
             return message("ui.no-level", self.lang)
         return message("ui.level", self.lang, label=self.scale.label(rank), rank=rank, count=len(self.scale.labels))
 
-    def _context(self, url_for: UrlFor) -> dict[str, object]:
-        return {
-            "url": url_for,
-            "note_url": lambda note: url_for(note.path),
-            "competence_url": lambda cid: url_for(self.settings.competence_page(cid)),
-            "file_name": posixpath.basename,
-            "host": lambda link: urlsplit(link).netloc,
-        }
-
     def _render(self, template: str, url_for: UrlFor, **context: object) -> str:
-        return self.env.get_template(template).render(**self._context(url_for), **context)
+        self._url_for = url_for
+        return self.env.get_template(template).render(**context)
 
     # Pages ---------------------------------------------------------------------------
 

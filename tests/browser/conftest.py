@@ -13,7 +13,9 @@ import pytest
 from browserkit import CHROMIUM, CHROMIUM_ARGS, DESKTOP, Site, Traffic, build_site, shared_helpers, unavailable
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: a running sync Playwright owns the thread's event loop, and
+# other tests (tests/test_review.py prints a PDF through Playwright) need it back.
+@pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[object]:
     try:
         from playwright.sync_api import sync_playwright
@@ -25,7 +27,7 @@ def playwright_driver() -> Iterator[object]:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_driver) -> Iterator[object]:
     chromium = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
     yield chromium

@@ -1,0 +1,52 @@
+"""Screenshots of the main pages, desktop and phone, light and dark, for people to look at
+(artifacts/screenshots/, not versioned); nothing scrolls sideways on a phone."""
+
+from __future__ import annotations
+
+import pytest
+from browserkit import ARTIFACTS, DESKTOP, PHONE, goto
+
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+
+def screen_pages(site) -> dict[str, str]:
+    return {
+        "home": "",
+        "competences": "competences/",
+        "competence": site.pick("competences", "ecoute-active", contains="chm-chart"),
+        "chronologie": "chronologie/",
+        "recit": site.pick("recits", "2022-02-premier-entretien"),
+        "trace": site.pick("traces", "carte-mentale-atelier", contains="chm-trace__image"),
+    }
+
+
+WIDEST = """() => {
+  const width = document.documentElement.clientWidth;
+  let worst = null;
+  for (const el of document.querySelectorAll('.md-content *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > width + 1 && !el.closest('.chm-table-wrap, pre, .md-typeset__scrollwrap')) {
+      if (!worst || box.right > worst.right) worst = {right: Math.round(box.right), what: el.tagName.toLowerCase() + '.' + [...el.classList].join('.')};
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width, worst};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_screenshots_of_the_main_pages(site, open_page, device, scheme):
+    viewport = DESKTOP if device == "desktop" else PHONE
+    page, traffic = open_page(scheme, viewport)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    sideways = {}
+    for name, path in screen_pages(site).items():
+        goto(page, site.url(path), scheme)
+        layout = page.evaluate(WIDEST)
+        if layout["scroll"] > layout["width"] or layout["worst"]:
+            sideways[name] = layout
+        target = SCREENSHOTS / f"{name}-{device}-{scheme}.png"
+        page.screenshot(path=str(target), full_page=True, animations="disabled")
+        assert target.stat().st_size > 10_000
+    assert not sideways, f"pages wider than the screen: {sideways}"
+    assert not traffic.third_party()
