@@ -38,3 +38,20 @@ def test_problem_codes_used_in_code_exist_in_the_catalogue() -> None:
 def test_language_from_theme() -> None:
     assert language("fr-CA") == "fr" and language("en") == "en" and language("de") == "fr" and language(None) == "fr"
     assert message("ui.timeline", "en") == "Timeline"
+
+
+def test_every_message_key_written_in_code_or_templates_exists() -> None:
+    """A key used but not in the catalogue is a crash at build time (KeyError)."""
+    import re
+
+    templates = SOURCES.parent.parent / "themes" / "cheminement"
+    used: set[str] = set()
+    for path in SOURCES.glob("*.py"):
+        used.update(re.findall(r'(?:message|Term|plural)\(\s*"([a-z][\w.-]*)"', path.read_text(encoding="utf-8")))
+    for path in (templates / "cheminement").glob("*.html"):  # partials/ use Material's lang.t
+        used.update(re.findall(r'\bt\(\s*"([a-z][\w.-]*)"', path.read_text(encoding="utf-8")))
+    used.discard("ui.count")  # plural("ui.count.<kind>", …) adds .one/.other
+    used = {key for key in used if not key.endswith(".")}  # "kinds." ~ kind: completed at run time
+    missing = sorted(key for key in used if key not in CATALOGUE and f"{key}.one" not in CATALOGUE)
+    assert len(used) > 100
+    assert missing == []

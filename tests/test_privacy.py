@@ -8,6 +8,7 @@ A control build without the plugin must find them, so these tests can fail.
 from __future__ import annotations
 
 import gzip
+import shutil
 import json
 import re
 from pathlib import Path
@@ -284,3 +285,11 @@ def test_shipped_config_keeps_the_journal_out_even_without_the_plugin(tmp_path: 
     assert (site / "index.html").is_file()
     assert not (site / "journal").exists()
     assert b"CANARY-PRIVATE-JOURNAL" not in b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
+
+
+def test_audit_ignores_a_private_file_identical_to_a_public_one(portfolio: Portfolio) -> None:
+    shutil.copy(portfolio.docs / "traces" / "grille.pdf", portfolio.docs / "journal" / "copie.pdf")
+    portfolio.write("journal/doutes.md", "---\ntitre: Mes doutes\n---\nUn carnet privé.\n\n[copie](copie.pdf)\n")
+    site = portfolio.build()
+    result = CliRunner().invoke(main, ["audit", str(site), "--portfolio", str(portfolio.root / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output

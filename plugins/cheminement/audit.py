@@ -90,8 +90,12 @@ def canaries(portfolio: Portfolio, publication: Publication, docs_dir: Path) -> 
         stem = posixpath.splitext(posixpath.basename(path))[0]
         if len(stem) >= MIN_VALUE:
             found.append(Canary(path, "name", stem))
+    # A private file with the same bytes as a published one proves nothing when found.
+    public_files = {hashlib.sha256((docs_dir / a).read_bytes()).hexdigest()
+                    for a in publication.public.assets if (docs_dir / a).is_file()}
     unique = {(c.source, c.what, c.value): c for c in found}
-    return [c for c in unique.values() if c.what == "file" or c.value not in public_text]
+    return [c for c in unique.values()
+            if (c.what == "file" and c.value not in public_files) or (c.what != "file" and c.value not in public_text)]
 
 
 def _page_canaries(page: Page) -> Iterator[Canary]:
