@@ -293,3 +293,29 @@ def test_audit_ignores_a_private_file_identical_to_a_public_one(portfolio: Portf
     site = portfolio.build()
     result = CliRunner().invoke(main, ["audit", str(site), "--portfolio", str(portfolio.root / "mkdocs.yml")])
     assert result.exit_code == 0, result.output
+
+
+def test_reference_links_and_raw_html_to_private_files_are_redacted(secret: Portfolio) -> None:
+    secret.write("recits/renvois.md", """
+        ---
+        titre: Renvois
+        date: 2025-07
+        ---
+        Une [référence][r] et <a href="recit-secret.md">un lien HTML</a>.
+
+        [r]: recit-secret.md
+    """)
+    site = secret.build()
+    page = secret.html("recits/renvois/index.html").select_one("article")
+    assert "Une référence et un lien HTML." in " ".join(page.get_text().split())
+    assert not any("secret" in a.get("href", "") for a in page.find_all("a"))
+    assert canaries_in(site) == set()
+
+
+def test_a_file_a_public_note_shows_is_published(secret: Portfolio) -> None:
+    """The rule is about use: a file only private notes use stays private, not one a public note shows."""
+    (secret.docs / "journal" / "croquis-public.png").write_bytes(b"\x89PNG croquis")
+    secret.write("recits/croquis.md", "---\ntitre: Croquis\ndate: 2025\n---\n<img src=\"../journal/croquis-public.png\" alt=\"croquis\">\n")
+    site = secret.build()
+    assert (site / "journal" / "croquis-public.png").is_file()
+    assert not (site / "journal" / "croquis.jpg").exists()

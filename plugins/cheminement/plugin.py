@@ -368,19 +368,22 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         return note.path, note.title
 
     def on_page_content(self, html_content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        role = self.roles.get(page.file.src_uri)
+        source = page.file.src_uri
+        role = self.roles.get(source)
         if role is None or self.renderer is None or self.views is None:
-            return self._redact_html(html_content, page.file.src_uri) if self.publication else None
-        if role[0] == "page":
-            return self._redact_html(html_content, page.file.src_uri) + self._references(page.file.src_uri)
+            return self._redact_html(html_content, source) if self.publication else None
         kind, subject = role
+        if _may_link_privately(subject):
+            html_content = self._redact_html(html_content, source)
+        if kind == "page":
+            return html_content + self._references(source)
         renderer = self.renderer
 
         url_for = _url_maker(files, page)
 
         if kind == "note":
             assert isinstance(subject, Note)
-            self._search_content[page.file.src_uri] = self._redact_html(html_content, page.file.src_uri)
+            self._search_content[source] = html_content
             header = renderer.note_header(subject, url_for)
             content = (_after_h1(html_content, header) + self._feedback(self.views.feedback.get(subject.key, []), url_for)
                        + renderer.note_footer(subject, url_for))
@@ -407,8 +410,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             content = html_content + renderer.bibliography(url_for, self.formatter, self.citations)
         else:
             return None
-        content = self._redact_html(content, page.file.src_uri)
-        content += self._references(page.file.src_uri)
+        content += self._references(source)
         if self.publication and page.file.src_uri in self.publication.previewed:
             content = _preview_banner(self.settings.lang if self.settings else "fr") + content
         _add_toc(page, content)
@@ -446,7 +448,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
     def _redact_html(self, content: str, source: str) -> str:
         """Safety net for links in raw HTML or reference-style Markdown to private files."""
         private = self.private_paths
-        if not private or (".md" not in content and not any(p in content for p in ("src=", "href=\"../"))):
+        if not private:
             return content
         content = _HTML_LINK.sub(
             lambda m: m.group(2) if local_target(html.unescape(m.group(1)), source) in private else m.group(0), content
@@ -641,6 +643,20 @@ def _drop_private_links(items: list, private: dict[str, object]) -> None:
 
 def _is_within(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
+
+
+def _may_link_privately(subject: object) -> bool:
+    """Whether a page's own HTML may hold a link that MkDocs left pointing at a private file.
+
+    Inline Markdown links were redacted before rendering; what remains possible is raw HTML
+    and reference-style links. Our generated fragments link to public pages only.
+    """
+    if isinstance(subject, views_module.CompetenceView):
+        subject = subject.page
+    if not isinstance(subject, CorePage):
+        return False
+    body = subject.body
+    return "<a" in body or "<img" in body or "]:" in body or "src=" in body
 
 
 def _src_uri(path: Path, docs_dir: Path) -> str | None:
