@@ -39,7 +39,7 @@ from .check import analyse
 from .config import CheminementConfig
 from .dates import PartialDate
 from .messages import language, message
-from .model import CompetencePage, Kind, Note, Problem, Retour
+from .model import CompetencePage, Kind, Note, Portfolio, Problem, Retour
 from .model import Page as CorePage
 from .publish import Publication, local_target, publish, redact_links
 from .render import Renderer
@@ -181,6 +181,29 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             raise PluginError(f"{message('build.failed', settings.lang, count=len(report.errors))}\n{details}")
 
         self.publication = publication = publish(report.portfolio, settings, preview=self.preview)
+        self._remove_private(files, ours, publication)
+        public = publication.public
+        self.views = views = views_module.build(public, settings, settings.newest_first)
+        self.renderer = Renderer(config.theme.dirs, settings, public.referentiel, views, frozenset(publication.previewed))
+        # Links resolve over the public portfolio only: a link to a private note is text.
+        self.link_index = wikilinks.LinkIndex(public, settings.folders)
+        self.markdown_options = (list(config.markdown_extensions), dict(config.mdx_configs))
+        if report.bibliography is not None:
+            self.citations = views_module.citations(public, set(report.bibliography.entries))
+            self.formatter = biblio.Formatter(report.bibliography, self.citations.all, settings.lang)
+        since = self._since(config)
+        if since is not None:
+            self.changes = self._changes(since, publication)
+        self._attach_pages(files, config, public, since)
+        # Everything loaded so far lives until the end of the build: keep it out of the
+        # garbage collector's full passes, which otherwise grow with the portfolio.
+        gc.freeze()
+        return files
+
+    def _remove_private(self, files: Files, ours: list[File], publication: Publication) -> None:
+        """Private notes and files leave MkDocs's files: excluded, not merely hidden."""
+        assert self.settings is not None
+        settings = self.settings
         self.private_paths = frozenset(publication.private)
         # The référentiel and the reference library are sources, not pages to publish.
         sources = {_src_uri(path, settings.docs_dir) for path in (settings.referentiel_path, settings.bibliography) if path}
@@ -189,50 +212,36 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                 files.remove(file)
                 _remove_stale_output(file)
 
-        public = publication.public
-        self.views = views = views_module.build(public, settings, settings.newest_first)
-        self.renderer = Renderer(config.theme.dirs, settings, public.referentiel, views, frozenset(publication.previewed))
-        # Links resolve over the public portfolio only: a link to a private note is text.
-        self.link_index = wikilinks.LinkIndex(public, settings.folders)
-
+    def _attach_pages(self, files: Files, config: MkDocsConfig, public: Portfolio, since: changes.Since | None) -> None:
+        """Give every page we render a role, generating the ones the learner did not write."""
+        assert self.settings is not None and self.views is not None
+        settings = self.settings
         for page in public.pages:
             self.roles[page.path] = ("page", page)
         for note in public.notes:
             if not isinstance(note, CompetencePage):
                 self.roles[note.path] = ("note", note)
                 self._set_inclusion(files, note.path, InclusionLevel.NOT_IN_NAV)
-        for cid, view in views.competences.items():
+        for cid, view in self.views.competences.items():
             path = settings.competence_page(cid)
             self._ensure(files, config, path, InclusionLevel.NOT_IN_NAV)
             self.roles[path] = ("competence", view)
-        self._ensure(files, config, settings.competence_index)
-        self.roles[settings.competence_index] = ("competences", None)
-        self._ensure(files, config, settings.timeline_page)
-        self.roles[settings.timeline_page] = ("timeline", None)
+        generated: list[tuple[str, str, object]] = [
+            (settings.competence_index, "competences", None),
+            (settings.timeline_page, "timeline", None),
+        ]
         for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE, Kind.RETOUR):
-            if kind is Kind.RETOUR and not public.of_kind(Kind.RETOUR):
-                continue  # no "Feedback" section until a coach's feedback is published
-            path = settings.listing_page(kind)
-            self._ensure(files, config, path)
-            self.roles[path] = ("listing", kind)
-        self.markdown_options = (list(config.markdown_extensions), dict(config.mdx_configs))
-        if report.bibliography is not None:
-            self.citations = views_module.citations(public, set(report.bibliography.entries))
-            self.formatter = biblio.Formatter(report.bibliography, self.citations.all, settings.lang)
-            self._ensure(files, config, settings.bibliography_page)
-            self.roles[settings.bibliography_page] = ("bibliography", None)
-        since = self._since(config)
+            if kind is not Kind.RETOUR or public.of_kind(Kind.RETOUR):  # "Retours" once there are some
+                generated.append((settings.listing_page(kind), "listing", kind))
+        if self.formatter is not None:
+            generated.append((settings.bibliography_page, "bibliography", None))
         if since is not None:
-            self.changes = self._changes(since, publication)
-            self._ensure(files, config, settings.changes_page)
-            self.roles[settings.changes_page] = ("changes", since)
+            generated.append((settings.changes_page, "changes", since))
         if settings.dossier_page:
-            self._ensure(files, config, settings.dossier_page)
-            self.roles[settings.dossier_page] = ("dossier", None)
-        # Everything loaded so far lives until the end of the build: keep it out of the
-        # garbage collector's full passes, which otherwise grow with the portfolio.
-        gc.freeze()
-        return files
+            generated.append((settings.dossier_page, "dossier", None))
+        for path, role, subject in generated:
+            self._ensure(files, config, path)
+            self.roles[path] = (role, subject)
 
     def _changes(self, since: changes.Since, publication: Publication) -> changes.Changed:
         assert self.settings is not None
