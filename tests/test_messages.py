@@ -47,7 +47,7 @@ def test_every_message_key_written_in_code_or_templates_exists() -> None:
     templates = SOURCES.parent.parent / "themes" / "cheminement"
     used: set[str] = set()
     for path in SOURCES.glob("*.py"):
-        used.update(re.findall(r'(?:message|Term|plural)\(\s*"([a-z][\w.-]*)"', path.read_text(encoding="utf-8")))
+        used.update(re.findall(r'(?:message|Term|plural|_help)\(\s*"([a-z][\w.-]*)"', path.read_text(encoding="utf-8")))
     for path in (templates / "cheminement").glob("*.html"):  # partials/ use Material's lang.t
         used.update(re.findall(r'\bt\(\s*"([a-z][\w.-]*)"', path.read_text(encoding="utf-8")))
     used.discard("ui.count")  # plural("ui.count.<kind>", …) adds .one/.other

@@ -23,6 +23,14 @@ from .settings import Settings
 # Material prints a banner about MkDocs 2 when imported; our commands are not the place.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
+# Help is shown before any portfolio is read: its language comes from the environment
+# (CHEMINEMENT_LANGUE, else LANG such as en_GB.UTF-8), French by default.
+HELP_LANGUAGE = language(os.environ.get("CHEMINEMENT_LANGUE") or os.environ.get("LANG", "fr"))
+
+
+def _help(key: str) -> str:
+    return message(key, HELP_LANGUAGE)
+
 
 class UsageProblem(click.UsageError):
     """A wrong path or configuration: exit code 2, one clear line, no traceback."""
@@ -63,20 +71,19 @@ def settings_from(path: Path) -> Settings:
     return Settings(docs_dir=Path(config.docs_dir), lang=language(config.theme.get("language")))
 
 
-@click.group()
+@click.group(help=_help("help.main"))
 @click.version_option(package_name="mkdocs-cheminement")
 def main() -> None:
-    """Cheminement : publier son parcours, ses compétences et ses récits."""
+    """The command group; each command is below."""
 
 
-@main.command()
+@main.command(help=_help("help.check"))
 @click.argument("path", default="mkdocs.yml", type=click.Path(path_type=Path))
-@click.option("--strict", is_flag=True, help="Échoue aussi sur les avertissements.")
+@click.option("--strict", is_flag=True, help=_help("help.strict"))
 @click.option("--format", "output", type=click.Choice(["text", "json", "lignes"]), default="text",
-              help="text : groupé par fichier ; json : pour les outils ; lignes : fichier:ligne: … pour les éditeurs.")
-@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help="Langue des messages.")
+              help=_help("help.format-check"))
+@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help=_help("help.langue"))
 def check(path: Path, strict: bool, output: str, langue: str | None) -> None:
-    """Vérifie le portfolio (PATH : un mkdocs.yml ou le dossier du portfolio)."""
     settings = _settings(path, langue)
     report = analyse(settings)
     if output == "json":
@@ -102,14 +109,13 @@ def _settings(path: Path, langue: str | None) -> Settings:
     return settings
 
 
-@main.command()
+@main.command(help=_help("help.publication"))
 @click.argument("path", default="mkdocs.yml", type=click.Path(path_type=Path))
 @click.option("--depuis", "since", type=click.Path(path_type=Path), default=None,
-              help="Manifeste d'une publication précédente (ou le dossier du site qui le contient).")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="Format de sortie.")
-@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help="Langue des messages.")
+              help=_help("help.since"))
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help=_help("help.format"))
+@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help=_help("help.langue"))
 def publication(path: Path, since: Path | None, output: str, langue: str | None) -> None:
-    """Ce qui sera publié, ce qui reste privé, et ce qui a changé depuis la dernière fois."""
     settings = _settings(path, langue)
     lang = settings.lang
     report = analyse(settings)
@@ -148,13 +154,12 @@ def publication(path: Path, since: Path | None, output: str, langue: str | None)
     sys.exit(1 if report.errors else 0)
 
 
-@main.command()
+@main.command(help=_help("help.audit"))
 @click.argument("site", type=click.Path(path_type=Path))
 @click.option("--portfolio", "path", default="mkdocs.yml", type=click.Path(path_type=Path),
-              help="Le mkdocs.yml ou le dossier du portfolio dont le site est issu.")
-@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help="Langue des messages.")
+              help=_help("help.audit-portfolio"))
+@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help=_help("help.langue"))
 def audit(site: Path, path: Path, langue: str | None) -> None:
-    """Cherche dans SITE tout contenu des notes privées (titres, textes, fichiers)."""
     settings = _settings(path, langue)
     lang = settings.lang
     if not site.is_dir():
@@ -174,11 +179,10 @@ def audit(site: Path, path: Path, langue: str | None) -> None:
     click.echo(message("cli.audit.clean", lang, canaries=len(canaries), files=files))
 
 
-@main.command()
+@main.command(help=_help("help.init"))
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--langue", type=click.Choice(["fr", "en"]), default="fr", help="Langue du portfolio.")
+@click.option("--langue", type=click.Choice(["fr", "en"]), default="fr", help=_help("help.init-langue"))
 def init(directory: Path, langue: str) -> None:
-    """Crée un portfolio prêt à construire dans DIRECTORY (sans rien écraser)."""
     try:
         init_portfolio(directory, langue)
     except AuthoringError as error:
@@ -186,20 +190,19 @@ def init(directory: Path, langue: str) -> None:
     click.echo(message("init.done", langue, path=directory))
 
 
-@main.command()
+@main.command(help=_help("help.new"))
 @click.argument("kind", type=click.Choice(["recit", "parcours", "trace", "competence"]))
 @click.argument("title")
-@click.option("--competences", default="", help="Identifiants de compétences, séparés par des virgules.")
+@click.option("--competences", default="", help=_help("help.competences"))
 @click.option("--modele", type=click.Choice(["gibbs", "kolb", "star", "schon", "quoi-et-alors"]), default=None,
-              help="Modèle de réflexion (récits) : ses étapes deviennent les sections du récit.")
-@click.option("--fichier", type=click.Path(path_type=Path), default=None, help="Trace : fichier à copier à côté de la note.")
-@click.option("--lien", default=None, help="Trace : adresse web.")
-@click.option("--domaine", default=None, help="Compétence absente du référentiel : son domaine.")
+              help=_help("help.modele"))
+@click.option("--fichier", type=click.Path(path_type=Path), default=None, help=_help("help.fichier"))
+@click.option("--lien", default=None, help=_help("help.lien"))
+@click.option("--domaine", default=None, help=_help("help.domaine"))
 @click.option("--portfolio", "path", default="mkdocs.yml", type=click.Path(path_type=Path),
-              help="Le mkdocs.yml ou le dossier du portfolio.")
+              help=_help("help.portfolio"))
 def new(kind: str, title: str, competences: str, modele: str | None, fichier: Path | None,
         lien: str | None, domaine: str | None, path: Path) -> None:
-    """Écrit une nouvelle note (recit, parcours, trace, competence) et affiche son chemin."""
     settings = _settings(path, None)
     note = NewNote(
         kind=Kind(kind),
@@ -217,13 +220,12 @@ def new(kind: str, title: str, competences: str, modele: str | None, fichier: Pa
     click.echo(message("new.created", settings.lang, path=_shown(created)))
 
 
-@main.command()
+@main.command(help=_help("help.schema"))
 @click.option("--portfolio", "path", default="mkdocs.yml", type=click.Path(path_type=Path),
-              help="Le mkdocs.yml ou le dossier du portfolio (pour ses compétences et niveaux).")
+              help=_help("help.schema-portfolio"))
 @click.option("--dossier", "folder", default=".cheminement/schemas", type=click.Path(path_type=Path),
-              help="Où écrire les schémas.")
+              help=_help("help.schema-folder"))
 def schema(path: Path, folder: Path) -> None:
-    """Écrit les schémas JSON de l'en-tête de chaque type de note et du référentiel."""
     settings = _settings(path, None)
     referentiel, _ = load_referentiel(settings)
     written = editor.write_schemas(folder, referentiel, settings.lang)
@@ -232,12 +234,11 @@ def schema(path: Path, folder: Path) -> None:
         click.echo(f"  {item}")
 
 
-@main.command()
+@main.command(help=_help("help.dossier"))
 @click.argument("path", default="mkdocs.yml", type=click.Path(path_type=Path))
 @click.option("--pdf", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Le fichier PDF à écrire.")
+              help=_help("help.pdf"))
 def dossier(path: Path, output: Path) -> None:
-    """Construit le site et imprime le dossier (toute la partie publiée) en PDF."""
     import tempfile  # noqa: PLC0415
 
     from mkdocs.commands.build import build  # noqa: PLC0415
@@ -282,16 +283,15 @@ def _shard(value: str | None) -> tuple[int, int] | None:
     return index, count
 
 
-@main.command("build-all")
+@main.command("build-all", help=_help("help.build-all"))
 @click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Le site de l'établissement.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help=_help("help.out"))
 @click.option("--processus", "processes", type=click.IntRange(min=1), default=None,
-              help="Constructions en parallèle (par défaut : tous les cœurs).")
-@click.option("--shard", default=None, help="i/n : ne construire que la part i sur n (pour répartir sur plusieurs jobs de CI).")
-@click.option("--tout", "force", is_flag=True, help="Reconstruire même les portfolios inchangés.")
-@click.option("--index-seulement", "index_only", is_flag=True, help="Réécrire seulement l'index (après des jobs --shard).")
+              help=_help("help.processes"))
+@click.option("--shard", default=None, help=_help("help.shard"))
+@click.option("--tout", "force", is_flag=True, help=_help("help.force"))
+@click.option("--index-seulement", "index_only", is_flag=True, help=_help("help.index-only"))
 def build_all(root: Path, out: Path, processes: int | None, shard: str | None, force: bool, index_only: bool) -> None:
-    """Construit tous les portfolios de ROOT (un par sous-dossier) dans OUT/<dossier>/, en parallèle."""
     from . import institution as inst  # noqa: PLC0415
 
     try:

@@ -91,7 +91,12 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int],
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        return _yaml_problem(error, first_line)
+        problem = _yaml_problem(error, first_line)
+        # At the end of the text PyYAML points past it; the mistake is on the last line.
+        last = first_line + max(text.rstrip("\n").count("\n"), 0)
+        if problem.line is not None and problem.line > last:
+            problem.line = last
+        return problem
     except yaml.YAMLError as error:
         return SyntaxProblem("yaml-syntax", first_line, {"detail": str(error)})
     finally:

@@ -494,10 +494,11 @@ class _ReferentielReader:
         self.problems: list[Problem] = []
         self.seen: dict[str, int | None] = {}
 
-    def shape(self, detail: str, *where: str | int) -> None:
+    def shape(self, what: str, *where: str | int, **params: object) -> None:
+        """A structural mistake; `what` names its message (`referentiel.<what>`)."""
         line = self.lines.get(tuple(where)) if where else None
         self.problems.append(
-            Problem(self.path, line, Severity.ERROR, "referentiel-shape", {"detail": detail}, (("referentiel-shape.fix", {}),))
+            Problem(self.path, line, Severity.ERROR, f"referentiel.{what}", params, (("referentiel-shape.fix", {}),))
         )
 
     def unique(self, ident: str, line: int | None) -> bool:
@@ -515,7 +516,7 @@ class _ReferentielReader:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            self.shape("le fichier doit être une suite de clés (titre, echelle, domaines)")
+            self.shape("not-mapping")
             return ref, self.problems
         data = {schema.canonical_key(str(k)): v for k, v in data.items()}
         ref.title = str(data.get("titre") or "")
@@ -523,13 +524,13 @@ class _ReferentielReader:
         if scale is not None:
             if isinstance(scale, list) and scale and all(isinstance(s, str) and s.strip() for s in scale):
                 if len({fold(s) for s in scale}) != len(scale):
-                    self.shape("« echelle » contient deux fois le même niveau", "echelle")
+                    self.shape("scale-duplicate", "echelle")
                 ref.scale = Scale(tuple(s.strip() for s in scale))
             else:
-                self.shape("« echelle » doit être une liste de niveaux, du plus simple au plus avancé", "echelle")
+                self.shape("scale-shape", "echelle")
         domains = data.get("domaines", data.get("domains", []))
         if not isinstance(domains, list):
-            self.shape("« domaines » doit être une liste", "domaines")
+            self.shape("domains-shape", "domaines")
             return ref, self.problems
         for d_index, item in enumerate(domains):
             domain = self.domain(d_index, item)
@@ -540,24 +541,24 @@ class _ReferentielReader:
     def domain(self, index: int, item: object) -> Domain | None:
         where = ("domaines", index)
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            self.shape(f"le domaine n° {index + 1} doit avoir un « id »", *where)
+            self.shape("domain-id", *where, number=index + 1)
             return None
         domain = Domain(item["id"], str(item.get("titre") or item.get("title") or item["id"]))
         if not self.unique(domain.id, self.lines.get((*where, "id"))):
             return None
         comps = item.get("competences", [])
         if not isinstance(comps, list):
-            self.shape(f"« competences » du domaine « {domain.id} » doit être une liste", *where, "competences")
+            self.shape("competences-shape", *where, "competences", domain=domain.id)
             return domain
         for c_index, comp in enumerate(comps):
             c_where = (*where, "competences", c_index)
             if not isinstance(comp, dict) or not isinstance(comp.get("id"), str):
-                self.shape(f"la compétence n° {c_index + 1} du domaine « {domain.id} » doit avoir un « id »", *c_where)
+                self.shape("competence-id", *c_where, number=c_index + 1, domain=domain.id)
                 continue
             line = self.lines.get((*c_where, "id"))
             if not _ID.fullmatch(comp["id"]) or not self.unique(comp["id"], line):
                 if not _ID.fullmatch(comp["id"]):
-                    self.shape(f"identifiant de compétence invalide « {comp['id']} »", *c_where, "id")
+                    self.shape("bad-id", *c_where, "id", id=comp["id"])
                 continue
             refs = comp.get("ref") or {}
             domain.competences.append(
