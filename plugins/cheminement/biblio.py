@@ -7,6 +7,7 @@ Citations and references are formatted by citeproc-py with the official APA CSL 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable
@@ -101,9 +102,36 @@ def _load_csl_json(text: str, bibliography: Bibliography) -> tuple[Bibliography,
         if not isinstance(key, str):
             problems.append(_problem(bibliography, _line_of(text, json.dumps(item)[:20]), "CSL-JSON: « id »"))
             continue
-        bibliography.entries[key] = item
-        bibliography.lines[key] = _line_of(text, f'"id": "{key}"') or _line_of(text, f'"{key}"') or 1
+        line = _line_of(text, f'"id": "{key}"') or _line_of(text, f'"{key}"') or 1
+        mistake = _csl_mistake(item)
+        if mistake:
+            problems.append(_problem(bibliography, line, f"« {key} » : {mistake}"))
+            continue
+        bibliography.entries[key] = {"type": "document", **item}
+        bibliography.lines[key] = line
     return bibliography, problems
+
+
+def _csl_mistake(item: dict[str, Any]) -> str | None:
+    """What citeproc would choke on in a CSL-JSON item, said in CSL terms."""
+    for role in ("author", "editor"):
+        people = item.get(role)
+        if people is None:
+            continue
+        if not isinstance(people, list) or not all(
+            isinstance(p, dict) and all(isinstance(v, str) for v in p.values()) for p in people
+        ):
+            return f"{role}: [{{\"family\": \"…\", \"given\": \"…\"}}]"
+    for field in ("issued", "accessed"):
+        date = item.get(field)
+        if date is None:
+            continue
+        parts = date.get("date-parts") if isinstance(date, dict) else None
+        if not (isinstance(parts, list) and parts and all(
+            isinstance(p, list) and all(isinstance(n, int) or (isinstance(n, str) and n.isdigit()) for n in p) for p in parts
+        )):
+            return f'{field}: {{"date-parts": [[2015, 3]]}}'
+    return None
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -209,7 +237,9 @@ class Formatter:
         with resources.as_file(style_path) as style_file:
             style = CitationStylesStyle(str(style_file), locale=CSL_LOCALES.get(lang, "fr-FR"), validate=False)
         self.entries = bibliography.entries
-        self.engine = CitationStylesBibliography(style, CiteProcJSON(list(bibliography.entries.values())), formatter.html)
+        # citeproc's HTML formatter adds markup (italics) but does not escape field text.
+        escaped = [_escaped(entry) for entry in bibliography.entries.values()]
+        self.engine = CitationStylesBibliography(style, CiteProcJSON(escaped), formatter.html)
         self._citeproc = __import__("citeproc")
         for citation in cited:
             self.engine.register(self._citation(citation.items))
@@ -253,6 +283,17 @@ class Formatter:
         """The references of `keys`, in the bibliography's (APA) order."""
         wanted = set(keys)
         return [(key, html) for key, html in self.references.items() if key in wanted]
+
+
+def _escaped(value: Any) -> Any:
+    """Every string of a CSL-JSON item HTML-escaped (keys and numbers untouched)."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: (item if key == "id" else _escaped(item)) for key, item in value.items()}
+    return value
 
 
 def authors(entry: dict[str, Any]) -> list[str]:

@@ -23,7 +23,7 @@ class Since:
 class Changed:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
-    removed: int = 0  # only a count: a removed note may have become private
+    removed: int = 0  # never shown on the site: a removed note may have become private
 
 
 def _git(folder: Path, *args: str) -> str | None:

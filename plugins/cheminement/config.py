@@ -5,6 +5,8 @@ Option names are French, like the format's keys, because learners write them.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
@@ -59,7 +61,7 @@ class CheminementConfig(Config):
     # Coach review: the "Nouveautés" page lists what changed since this date (AAAA-MM-JJ)
     # or since a previous build (its site folder or its cheminement-manifeste.json).
     # The environment variable CHEMINEMENT_DEPUIS gives it on the command line.
-    depuis = c.Optional(c.Type(str))
+    depuis = c.Optional(c.Type((str, dt.date)))  # YAML reads an unquoted 2026-10-01 as a date
     page_nouveautes = c.Type(str, default="nouveautes.md")
 
     # The printable dossier: the whole public portfolio on one page.

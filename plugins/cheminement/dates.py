@@ -28,7 +28,7 @@ def _display(year: int, month: int | None, day: int | None, lang: str) -> str:
     return format_date(start, "d MMMM y", locale=lang)
 
 
-_ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_ISO = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")  # ASCII digits only
 
 
 @total_ordering

@@ -36,7 +36,7 @@ from .model import (
     Visibility,
     fold,
 )
-from .messages import Term, message
+from .messages import CATALOGUE, Term, message
 from .settings import Settings
 
 _ID = re.compile(r"[\w][\w.-]*")
@@ -63,7 +63,8 @@ def slug_example(text: str) -> str:
 
 
 def _type_name(value: object) -> str:
-    return f"got.{type(value).__name__}"
+    key = f"got.{type(value).__name__}"
+    return key if key in CATALOGUE else "got.other"  # !!binary, !!set, !!timestamp…
 
 
 # -- One file ------------------------------------------------------------------------------
@@ -321,8 +322,10 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
         meta=reader.meta,
         lines=reader.lines,
     )
+    if "type" in reader.meta and not isinstance(reader.meta["type"], str):
+        reader.bad_type("type", "type.text", reader.meta["type"], "type: recit")
     if kind is None:
-        if "type" in reader.meta:
+        if "type" in reader.meta and isinstance(reader.meta["type"], str):
             reader.unknown_choice("type", reader.meta["type"], tuple(schema.KIND_NAMES) + schema.PARCOURS_TYPES)
         reader.check_unknown_keys()
         return Page(**common), reader.problems

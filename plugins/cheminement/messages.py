@@ -351,6 +351,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Vérifiez cette entrée (accolades et virgules), ou exportez à nouveau le fichier depuis Zotero.",
         "en": "Check this entry (braces and commas), or export the file again from Zotero.",
     },
+    "bib-format": {
+        "fr": "{path} : le style APA ne sait pas mettre en forme une référence ({detail}). Vérifiez ses auteurs et sa date, ou exportez-la à nouveau depuis Zotero.",
+        "en": "{path}: the APA style cannot format a reference ({detail}). Check its authors and date, or export it again from Zotero.",
+    },
     "unknown-citation": {
         "fr": "Citation [@{key}] : aucune référence n'a cette clé.",
         "en": "Citation [@{key}]: no reference has this key.",
@@ -385,6 +389,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "got.list": {"fr": "une liste", "en": "a list"},
     "got.dict": {"fr": "une liste de clés", "en": "a mapping"},
     "got.NoneType": {"fr": "une valeur vide", "en": "an empty value"},
+    "got.other": {"fr": "une valeur YAML spéciale", "en": "a special YAML value"},
     # -- Kinds ------------------------------------------------------------------------------
     "kind.parcours": {"fr": "parcours", "en": "path entry"},
     "kind.recit": {"fr": "récit", "en": "story"},
@@ -511,10 +516,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "ui.changes.new": {"fr": "Nouvelles notes", "en": "New notes"},
     "ui.changes.changed": {"fr": "Notes modifiées", "en": "Changed notes"},
     "ui.changes.changed-or-new": {"fr": "Notes nouvelles ou modifiées", "en": "New or changed notes"},
-    "ui.changes.removed": {
-        "fr": "{count} note(s) ne sont plus publiées.",
-        "en": "{count} note(s) are no longer published.",
-    },
     "ui.changes.none": {"fr": "Rien de nouveau depuis.", "en": "Nothing new since then."},
     "ui.dossier": {"fr": "Dossier", "en": "Dossier"},
     "ui.dossier.intro": {
@@ -784,8 +785,6 @@ def message(key: str, lang: str = "fr", /, **params: Any) -> str:
     """The text of `key` in `lang` (French when the language is unknown), formatted."""
     entry = CATALOGUE[key]
     text = entry.get(lang) or entry["fr"]
-    if not params:
-        return text
     shown = {name: message(value, lang) if isinstance(value, Term) else value for name, value in params.items()}
     return text.format(**shown)
 

@@ -100,7 +100,7 @@ class Scale:
             return value if 1 <= value <= len(self.labels) else None
         if isinstance(value, str):
             folded = fold(value)
-            if folded.isdigit():
+            if folded.isascii() and folded.isdigit():
                 return self.rank(int(folded))
             return self._ranks.get(folded)
         return None

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
@@ -72,6 +73,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
     def __init__(self) -> None:
         self.is_serve = False
+        self.is_dirty = False
         self._reset()
 
     def _reset(self) -> None:
@@ -96,6 +98,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup also keeps this instance across serve rebuilds.
         self.is_serve = command == "serve"
+        self.is_dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._reset()
@@ -144,7 +147,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
     def _since(self, config: MkDocsConfig) -> changes.Since | None:
         """The reference point of the "Nouveautés" page: a date or a previous manifest."""
-        value = os.environ.get(SINCE_VARIABLE) or self.config.depuis
+        value = os.environ.get(SINCE_VARIABLE) or (str(self.config.depuis) if self.config.depuis else None)
         if not value:
             return None
         lang = self.settings.lang if self.settings else "fr"
@@ -182,6 +185,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
         self.publication = publication = publish(report.portfolio, settings, preview=self.preview)
         self._remove_private(files, ours, publication)
+        if self.is_dirty:
+            _force_rebuild(files)
         public = publication.public
         self.views = views = views_module.build(public, settings, settings.newest_first)
         self.renderer = Renderer(config.theme.dirs, settings, public.referentiel, views, frozenset(publication.previewed))
@@ -190,7 +195,11 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.markdown_options = (list(config.markdown_extensions), dict(config.mdx_configs))
         if report.bibliography is not None:
             self.citations = views_module.citations(public, set(report.bibliography.entries))
-            self.formatter = biblio.Formatter(report.bibliography, self.citations.all, settings.lang)
+            try:
+                self.formatter = biblio.Formatter(report.bibliography, self.citations.all, settings.lang)
+            except Exception as error:  # noqa: BLE001 - citeproc's errors on data it cannot format
+                raise PluginError(message("bib-format", settings.lang, path=report.bibliography.path,
+                                          detail=f"{type(error).__name__}: {error}")) from None
         since = self._since(config)
         if since is not None:
             self.changes = self._changes(since, publication)
@@ -444,7 +453,9 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         for retour in retours:
             body = redact_links(retour.body, retour.path, self.private_paths)
             body = wikilinks.replace(body, lambda link: self._wikilink_url(link, url_for))
-            bodies[retour.path] = markdown.markdown(body, extensions=extensions, extension_configs=configs)
+            rendered = markdown.markdown(body, extensions=extensions, extension_configs=configs)
+            # Raw HTML and reference links in the coach's text, resolved from the note's place.
+            bodies[retour.path] = self._redact_html(rendered, retour.path)
         return self.renderer.feedback(retours, url_for, bodies)
 
     def _wikilink_url(self, link: wikilinks.Wikilink, url_for: Callable[[str], str]) -> str:
@@ -590,7 +601,8 @@ def _add_toc(page: Page, content: str) -> None:
     known = {link.id for link in page.toc}
     for anchor, text in _H2.findall(content):
         if anchor not in known:
-            page.toc.items.append(AnchorLink(html.unescape(re.sub(r"<[^>]+>", "", text)).strip(), anchor, 2))
+            # Material prints TOC titles raw: keep the text as escaped as it is in the page.
+            page.toc.items.append(AnchorLink(re.sub(r"<[^>]+>", "", text).strip(), anchor, 2))
 
 
 _ANCHOR = re.compile(r'\b(id|href|src|aria-labelledby|aria-describedby|for)="([^"]*)"')
@@ -625,7 +637,12 @@ def _embed(content: str, from_url: str, to_url: str, prefix: str) -> str:
 def _cite(formatter: biblio.Formatter, match: re.Match[str]) -> str:
     """One `[@key, p. 12]` as its APA citation; anything unparsable stays as written."""
     citations = list(biblio.find(match.group(0)))
-    return formatter.cite(citations[0]) if citations else match.group(0)
+    if not citations:
+        return match.group(0)
+    try:
+        return formatter.cite(citations[0])
+    except Exception as error:  # noqa: BLE001 - citeproc's errors on data it cannot format
+        raise PluginError(message("bib-format", "fr", path=match.group(0), detail=f"{type(error).__name__}: {error}")) from None
 
 
 def _preview_banner(lang: str) -> str:
@@ -642,9 +659,30 @@ def _remove_stale_output(file: File) -> None:
             target.parent.rmdir()  # only when empty, e.g. recits/x/ of recits/x/index.html
 
 
+def _force_rebuild(files: Files) -> None:
+    """Under --dirty MkDocs rebuilds only pages whose own source changed, but every page
+    shows data from others (backlinks, indexes, nav): a note made private would stay on the
+    pages that cite it. Removing their output makes MkDocs rebuild them all."""
+    for file in files.documentation_pages():
+        with contextlib.suppress(OSError):
+            Path(file.abs_dest_path).unlink()
+
+
+def _nav_sources(url: str) -> set[str]:
+    """The source paths a hand-written nav URL may point at (`a.md#x`, `a/`, `/a/`…)."""
+    path = urlsplit(url).path.strip().lstrip("/")
+    while path.startswith("./"):
+        path = path[2:]
+    if path.endswith("/"):
+        return {path.rstrip("/") + ".md", path + "index.md", path + "README.md"}
+    if path.endswith(".html"):
+        return {path[: -len(".html")] + ".md", path.replace("index.html", "index.md")}
+    return {path}
+
+
 def _drop_private_links(items: list, private: dict[str, object]) -> None:
     for item in list(items):
-        if isinstance(item, Link) and item.url.lstrip("./") in private:
+        if isinstance(item, Link) and not urlsplit(item.url).netloc and _nav_sources(item.url) & set(private):
             items.remove(item)
         elif getattr(item, "children", None):
             _drop_private_links(item.children, private)

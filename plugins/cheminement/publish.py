@@ -8,10 +8,12 @@ backlink, a link title). The engine adapter removes the excluded paths from its 
 from __future__ import annotations
 
 import enum
+import os
 import posixpath
 from collections.abc import Set
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .model import Note, Page, Portfolio, Trace, Visibility
@@ -22,7 +24,9 @@ from .wikilinks import sub_outside_code
 _MD_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
 _HTML_TARGET = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 # An inline Markdown link or image: [text](target "title") or ![alt](target).
-_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
+_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(?:<([^>\n]*)>|([^)\s]+))(?:\s+[\"'][^)]*)?\)")
+# Anything in a private note's text that could name a file: mentioning is using (fail closed).
+_WORD = re.compile(r"[^\s\"'<>()\[\]|,;=]+")
 
 
 def in_private_folder(path: str, settings: Settings) -> bool:
@@ -92,13 +96,20 @@ def _split(portfolio: Portfolio, settings: Settings) -> Publication:
         else:
             private[page.path] = reason
 
-    assets = set(portfolio.assets)
+    # The référentiel and the reference library are sources of the build, not site files.
+    sources = {_relative(path, settings) for path in (settings.referentiel_path, settings.bibliography) if path}
+    assets = set(portfolio.assets) - sources
     used_by_public: set[str] = set()
     used_by_private: set[str] = set()
+    by_name: dict[str, set[str]] = {}
+    for asset in assets:
+        by_name.setdefault(posixpath.basename(asset), set()).add(asset)
     for page in [*portfolio.notes, *portfolio.pages]:
-        used = _referenced_assets(page, assets)
-        (used_by_private if page.path in private else used_by_public).update(used)
-    for asset in portfolio.assets:
+        if page.path in private:
+            used_by_private.update(_referenced_assets(page, assets) | _mentioned_assets(page, by_name))
+        else:
+            used_by_public.update(_referenced_assets(page, assets))
+    for asset in sorted(assets):
         if asset in used_by_public:
             public.assets.append(asset)
         elif asset in used_by_private:
@@ -108,6 +119,27 @@ def _split(portfolio: Portfolio, settings: Settings) -> Publication:
         else:
             public.assets.append(asset)
     return Publication(public, private)
+
+
+def _relative(path: Path, settings: Settings) -> str | None:
+    relative = os.path.relpath(path, settings.docs_dir)
+    return None if relative.startswith("..") else Path(relative).as_posix()
+
+
+def _mentioned_assets(page: Page, by_name: dict[str, set[str]]) -> set[str]:
+    """Files whose name appears anywhere in a private page, however it links to them.
+
+    Links take many forms (reference definitions, srcset, poster, unquoted attributes,
+    absolute paths…): for a private page, a mention is enough to keep a file private.
+    """
+    text = unquote(page.body)
+    found: set[str] = set()
+    for word in _WORD.findall(text):
+        found |= by_name.get(posixpath.basename(word.replace("\\", "")), set())
+    for name, paths in by_name.items():
+        if " " in name and name in text:
+            found |= paths
+    return found
 
 
 def _referenced_assets(page: Page, assets: set[str]) -> set[str]:
@@ -141,7 +173,8 @@ def redact_links(body: str, page_path: str, private_paths: Set[str]) -> str:
         return body
 
     def render(match: re.Match[str]) -> str:
-        if local_target(match.group(3), page_path) in private_paths:
+        target = match.group(3) if match.group(3) is not None else match.group(4)
+        if local_target(target, page_path) in private_paths:
             return match.group(2)
         return match.group(0)
 

@@ -154,7 +154,7 @@ class Renderer:
             return sorted(found, key=lambda n: n.sort_date.start if n.sort_date else dt.date.min, reverse=True)
 
         return self._render(
-            "cheminement/nouveautes.html", url_for, since=since, removed=changed.removed,
+            "cheminement/nouveautes.html", url_for, since=since,
             new=newest_first(changed.new),
             changed=newest_first(changed.changed),
         )
