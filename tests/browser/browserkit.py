@@ -252,3 +252,16 @@ def goto(page, url: str, scheme: str = "light", expect_status: int = 200):
     assert response.status == expect_status, f"{url}: HTTP {response.status}"
     settle(page, scheme)
     return response
+
+
+def main_pages(site) -> dict[str, str]:
+    """The pages every browser check visits: one of each kind the plugin renders."""
+    return {
+        "home": "",
+        "competences": "competences/",
+        "competence": site.pick("competences", "ecoute-active", contains="chm-chart"),
+        "chronologie": "chronologie/",
+        "recit": site.pick("recits", "2022-02-premier-entretien"),
+        "parcours": site.pick("parcours", "2019-bilan-de-competences"),
+        "trace": site.pick("traces", "carte-mentale-atelier", contains="chm-trace__image"),
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browserkit import DESKTOP, PHONE, goto, require
+from browserkit import DESKTOP, PHONE, goto, main_pages, require
 
 axe_module = require("axe_playwright_python.sync_playwright")  # bundles axe.min.js: works offline
 
@@ -14,18 +14,6 @@ axe_module = require("axe_playwright_python.sync_playwright")  # bundles axe.min
 # allowed to fail). Empty: Material's nameless search dialog (aria-dialog-name) is fixed by
 # our override of partials/search.html, which `test_search_dialog_has_a_name` checks.
 MATERIAL_KNOWN: set[tuple[str, str]] = set()
-
-
-def main_pages(site) -> dict[str, str]:
-    return {
-        "home": "",
-        "competences": "competences/",
-        "competence": site.pick("competences", "ecoute-active", contains="chm-chart"),
-        "chronologie": "chronologie/",
-        "recit": site.pick("recits", "2022-02-premier-entretien"),
-        "parcours": site.pick("parcours", "2019-bilan-de-competences"),
-        "trace": site.pick("traces", "carte-mentale-atelier", contains="chm-trace__image"),
-    }
 
 
 PAGE_NAMES = ["home", "competences", "competence", "chronologie", "recit", "parcours", "trace"]

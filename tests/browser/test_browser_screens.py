@@ -4,20 +4,13 @@
 from __future__ import annotations
 
 import pytest
-from browserkit import ARTIFACTS, DESKTOP, PHONE, goto
+from browserkit import ARTIFACTS, DESKTOP, PHONE, goto, main_pages
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
 
 def screen_pages(site) -> dict[str, str]:
-    return {
-        "home": "",
-        "competences": "competences/",
-        "competence": site.pick("competences", "ecoute-active", contains="chm-chart"),
-        "chronologie": "chronologie/",
-        "recit": site.pick("recits", "2022-02-premier-entretien"),
-        "trace": site.pick("traces", "carte-mentale-atelier", contains="chm-trace__image"),
-    }
+    return {name: path for name, path in main_pages(site).items() if name != "parcours"}
 
 
 WIDEST = """() => {
