@@ -157,3 +157,9 @@ def test_type_must_be_text_and_digits_ascii(portfolio: Portfolio) -> None:
     result = CliRunner().invoke(main, ["check", str(portfolio.root / "mkdocs.yml")])
     assert result.exit_code == 1
     assert "ligne 3" in result.output and "ligne 4" in result.output and "ligne 6" in result.output
+
+
+def test_title_from_a_heading_undoes_markdown_escapes(portfolio: Portfolio) -> None:
+    portfolio.write("recits/titre.md", "---\ndate: 2024\n---\n# Atelier \\*collectif\\* \\<n°2\\>\n\nTexte.\n")
+    portfolio.build()
+    assert portfolio.html("recits/titre/index.html").title.get_text().startswith("Atelier *collectif* <n°2>")

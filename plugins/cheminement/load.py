@@ -281,7 +281,8 @@ def title_from_body(body: str) -> str:
     for line in body.split("\n"):
         if line.strip():
             match = _HEADING.match(line.strip())
-            return match.group(1).strip() if match else ""
+            # The title as text: Markdown's backslash escapes (\<, \*) undone.
+            return re.sub(r"\\(.)", r"\1", match.group(1).strip()) if match else ""
     return ""
 
 
