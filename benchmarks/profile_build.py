@@ -23,7 +23,6 @@ import argparse
 import cProfile
 import functools
 import json
-import os
 import pstats
 import shutil
 import subprocess

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 
 from cheminement.check import analyse
 from cheminement.cli import main
-from cheminement.model import Problem, Severity
+from cheminement.model import Problem
 from cheminement.settings import Settings
 
 TESTS = Path(__file__).parent

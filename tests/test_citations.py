@@ -127,7 +127,7 @@ def test_broken_bibtex_names_its_own_line(portfolio: Portfolio) -> None:
     result = CliRunner().invoke(main, ["check", str(portfolio.root / "mkdocs.yml")])
     assert result.exit_code == 1
     line = BIBTEX.count("\n") + 2
-    assert f"../refs.bib" in result.output and f"ligne {line} · erreur : Bibliographie illisible" in result.output
+    assert "../refs.bib" in result.output and f"ligne {line} · erreur : Bibliographie illisible" in result.output
 
 
 def test_broken_csl_json_names_its_own_line(portfolio: Portfolio) -> None:

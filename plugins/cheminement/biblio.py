@@ -122,15 +122,15 @@ def _csl_mistake(item: dict[str, Any]) -> str | None:
             isinstance(p, dict) and all(isinstance(v, str) for v in p.values()) for p in people
         ):
             return f"{role}: [{{\"family\": \"…\", \"given\": \"…\"}}]"
-    for field in ("issued", "accessed"):
-        date = item.get(field)
+    for key in ("issued", "accessed"):
+        date = item.get(key)
         if date is None:
             continue
         parts = date.get("date-parts") if isinstance(date, dict) else None
         if not (isinstance(parts, list) and parts and all(
             isinstance(p, list) and all(isinstance(n, int) or (isinstance(n, str) and n.isdigit()) for n in p) for p in parts
         )):
-            return f'{field}: {{"date-parts": [[2015, 3]]}}'
+            return f'{key}: {{"date-parts": [[2015, 3]]}}'
     return None
 
 

@@ -27,7 +27,6 @@ from .model import (
     Ref,
     Retour,
     Severity,
-    Trace,
 )
 from .publish import is_public
 from .settings import Settings

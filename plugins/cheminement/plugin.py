@@ -191,7 +191,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.views = views = views_module.build(public, settings, settings.newest_first)
         self.renderer = Renderer(config.theme.dirs, settings, public.referentiel, views, frozenset(publication.previewed))
         # Links resolve over the public portfolio only: a link to a private note is text.
-        self.link_index = wikilinks.LinkIndex(public, settings.folders)
+        self.link_index = views.links
         self.markdown_options = (list(config.markdown_extensions), dict(config.mdx_configs))
         if report.bibliography is not None:
             self.citations = views_module.citations(public, set(report.bibliography.entries))

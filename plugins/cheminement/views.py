@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import groupby
 
 from . import biblio, wikilinks
@@ -128,6 +129,7 @@ class Views:
     notes: dict[tuple[Kind, str], Note]
     undated: list[Note]
     feedback: dict[tuple[Kind, str], list[Retour]] = field(default_factory=dict)  # by target
+    links: wikilinks.LinkIndex | None = None  # ids of the public portfolio, for [[links]]
 
     def status_counts(self) -> list[tuple[Status, int]]:
         """How many competences are at each status, most advanced first, zeros left out."""
@@ -138,10 +140,14 @@ class Views:
 
     def about(self, retour: Retour) -> Note | CompetenceView | None:
         """What a feedback note is about (a public note or a competence), if anything."""
-        for key, items in self.feedback.items():
-            if retour in items:
-                return self.competences.get(key[1]) if key[0] is Kind.COMPETENCE else self.notes.get(key)
-        return None
+        key = self._about.get(retour.path)
+        if key is None:
+            return None
+        return self.competences.get(key[1]) if key[0] is Kind.COMPETENCE else self.notes.get(key)
+
+    @cached_property
+    def _about(self) -> dict[str, tuple[Kind, str]]:
+        return {retour.path: key for key, items in self.feedback.items() for retour in items}
 
     @property
     def uncovered(self) -> list[CompetenceView]:
@@ -188,25 +194,25 @@ def build(public: Portfolio, settings: Settings, newest_first: bool = True) -> V
     for view in views.values():
         view.evidence.sort(key=lambda e: (e.date.start if e.date else PartialDate(1).start, e.note.title))
 
+    links = wikilinks.LinkIndex(public, settings.folders)
     return Views(
         domains=domain_views,
         competences=views,
         timeline=_timeline(notes.values(), newest_first),
-        backlinks=_backlinks(public, notes, settings),
+        backlinks=_backlinks(notes, links),
         notes=notes,
         undated=[n for n in notes.values() if n.kind not in (Kind.COMPETENCE, Kind.RETOUR) and n.sort_date is None],
-        feedback=_feedback(public, notes, views, settings),
+        feedback=_feedback(notes, views, links),
+        links=links,
     )
 
 
-def _feedback(public: Portfolio, notes: dict[tuple[Kind, str], Note], competences: dict[str, CompetenceView],
-              settings: Settings) -> dict[tuple[Kind, str], list[Retour]]:
+def _feedback(notes: dict[tuple[Kind, str], Note], competences: dict[str, CompetenceView],
+              index: wikilinks.LinkIndex) -> dict[tuple[Kind, str], list[Retour]]:
     """Public feedback by the note or competence it is about; statuses onto competences."""
-    index = wikilinks.LinkIndex(public, settings.folders)
     found: dict[tuple[Kind, str], list[Retour]] = {}
-    for note in notes.values():
-        if not isinstance(note, Retour):
-            continue
+    retours = [note for note in notes.values() if isinstance(note, Retour)]
+    for note in retours:
         targets = index.resolve(note.about.id) if note.about else []
         if targets:
             target = (targets[0].kind, targets[0].id)
@@ -218,8 +224,8 @@ def _feedback(public: Portfolio, notes: dict[tuple[Kind, str], Note], competence
                 view = competences[ref.id]
                 if view.feedback_status.get(note.path) != "validee":
                     view.feedback_status[note.path] = str(ref.level)
-    for cid, view in competences.items():
-        view.feedback = [n for n in notes.values() if isinstance(n, Retour) and n.path in view.feedback_status]
+    for view in competences.values():
+        view.feedback = [n for n in retours if n.path in view.feedback_status]
         view.feedback.sort(key=lambda n: n.date.start if n.date else PartialDate(1).start, reverse=True)
     for items in found.values():
         items.sort(key=lambda n: n.date.start if n.date else PartialDate(1).start, reverse=True)
@@ -267,9 +273,8 @@ def _timeline(notes: object, newest_first: bool) -> list[TimelineYear]:
     ]
 
 
-def _backlinks(public: Portfolio, notes: dict[tuple[Kind, str], Note], settings: Settings) -> dict[tuple[Kind, str], list[Note]]:
+def _backlinks(notes: dict[tuple[Kind, str], Note], index: wikilinks.LinkIndex) -> dict[tuple[Kind, str], list[Note]]:
     """For each note, the public notes that cite it by a key or a [[link]] in their text."""
-    index = wikilinks.LinkIndex(public, settings.folders)
     found: dict[tuple[Kind, str], list[Note]] = {}
 
     def add(target: tuple[Kind, str], source: Note) -> None:
