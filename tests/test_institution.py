@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from cheminement.institution import discover, in_shard
 from kit import FIXTURES
 from sitecheck import broken_links
 
+SECRET_NAME, SECRET_VALUE = "CHEMINEMENT_TEST_JETON", "canari-jeton-ci-93c2aa"  # a CI token
+STATE = ".cheminement-build.json"
 LOGO = b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10'/></svg>"
 
 
@@ -134,8 +137,89 @@ def test_shards_split_learners_without_overlap(root: Path, tmp_path: Path) -> No
     assert build_all(root, out, "--shard=3/2").exit_code == 2
 
 
+def test_the_institution_can_impose_one_referentiel_on_everyone(root: Path, tmp_path: Path) -> None:
+    shared = (FIXTURES / "base" / "referentiel.yml").read_text(encoding="utf-8")
+    (root / "_modeles" / "referentiel.yml").write_text(
+        shared.replace("Concevoir un dispositif", "Concevoir un dispositif (référentiel commun)"), encoding="utf-8")
+    with (root / "cheminement-institution.yml").open("a", encoding="utf-8") as config:
+        config.write("obligatoire: {referentiel: _modeles/referentiel.yml}\n")
+    out = tmp_path / "site"
+    build_all(root, out)
+    page = (out / "bob" / "competences" / "index.html").read_text(encoding="utf-8")
+    assert "Concevoir un dispositif (référentiel commun)" in page
+    first = json.loads((out / "bob" / STATE).read_text(encoding="utf-8"))["hash"]
+    (root / "_modeles" / "referentiel.yml").write_text(shared, encoding="utf-8")
+    assert "3 construit(s), 0 inchangé(s), 1 en échec" in build_all(root, out).output  # all rebuilt
+    assert json.loads((out / "bob" / STATE).read_text(encoding="utf-8"))["hash"] != first
+
+
 def test_broken_institution_file_is_a_usage_error(root: Path, tmp_path: Path) -> None:
     (root / "cheminement-institution.yml").write_text("obligatoire: {indexaton: false}\n", encoding="utf-8")
     result = build_all(root, tmp_path / "site")
     assert result.exit_code == 2
     assert "indexaton" in result.output
+
+
+# -- The parent: hashing, the child's environment; the child's own audit ----------------------
+
+
+def test_hashing_follows_no_link_and_opens_no_pipe(tmp_path: Path) -> None:
+    from cheminement.institution import input_hash
+
+    folder = tmp_path / "alice"
+    (folder / "portfolio").mkdir(parents=True)
+    (folder / "portfolio" / "index.md").write_text("# A\n", encoding="utf-8")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("un", encoding="utf-8")
+    (folder / "portfolio" / "lien.txt").symlink_to(outside)
+    (folder / "portfolio" / "boucle").symlink_to(folder)
+    os.mkfifo(folder / "portfolio" / "tube.md")
+    os.close(os.open(os.fsencode(folder / "portfolio") + b"/caf\xe9.md", os.O_CREAT | os.O_WRONLY))
+    first = input_hash(folder, "x")
+    outside.write_text("deux", encoding="utf-8")
+    assert input_hash(folder, "x") == first  # the link's target is not read
+    (folder / "portfolio" / "index.md").write_text("# B\n", encoding="utf-8")
+    assert input_hash(folder, "x") != first
+
+
+def test_the_child_gets_an_emptied_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cheminement import sandbox
+    from cheminement.institution import Institution, Job
+
+    seen: dict[str, object] = {}
+
+    class Recorder:
+        def __init__(self, args: list[str], **kwargs: object) -> None:
+            seen.update(kwargs, args=args)
+
+    monkeypatch.setenv(SECRET_NAME, SECRET_VALUE)
+    monkeypatch.setattr(sandbox.subprocess, "Popen", Recorder)
+    job = Job("alice", tmp_path / "alice", tmp_path / "site" / "alice", Institution(root=tmp_path), "h")
+    running = sandbox.start(job, sandbox.Limits())
+    shutil.rmtree(running.scratch)
+    env = seen["env"]
+    assert isinstance(env, dict) and set(env) == {"PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "NO_MKDOCS_2_WARNING",
+                                                  "PYTHONNOUSERSITE"}
+    assert SECRET_VALUE not in json.dumps(env) and env["HOME"] == str(running.scratch)
+    assert seen["cwd"] == running.scratch and seen["start_new_session"] is True
+    assert seen["args"][1:4] == ["-I", "-m", "cheminement.isolated"]
+
+
+def test_the_child_audits_the_site_it_built(tmp_path: Path) -> None:
+    from cheminement.isolated import audit_site
+    from cheminement.settings import Settings
+    from cheminement.stage import build_stage
+
+    docs = tmp_path / "portfolio"
+    shutil.copytree(FIXTURES / "base", docs)
+    secret = "Une phrase du carnet privé, assez longue pour servir de canari."
+    (docs / "journal" / "secret.md").write_text(f"---\ntitre: Carnet\n---\n{secret}\n", encoding="utf-8")
+    settings = Settings(docs_dir=docs)
+    stage = build_stage(settings, tmp_path / "stage")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>Bienvenue.</p>", encoding="utf-8")
+    assert audit_site(stage, settings, site, "fr") is None
+    (site / "fuite.html").write_text(f"<p>{secret}</p>", encoding="utf-8")
+    found = audit_site(stage, settings, site, "fr")
+    assert found is not None and "contenu privé trouvé" in found and "fuite.html" in found

@@ -61,15 +61,23 @@ def _fragments(body: str) -> Iterator[str]:
 
 
 def _values(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _values(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _values(item)
+    """Every string in a YAML or JSON value, keys included, depth-first.
+
+    Walked with a stack, not recursion: front matter is bounded when read (no aliases, a
+    size and depth limit, frontmatter.py), but a site's JSON nests as deep as it likes.
+    Never cut short: a string left unread could be a leak left unreported.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            for key, child in reversed(list(item.items())):
+                stack.append(child)
+                stack.append(key if isinstance(key, str) else str(key) if isinstance(key, (int, float, bool)) else "")
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
 
 
 def canaries(portfolio: Portfolio, publication: Publication, docs_dir: Path) -> list[Canary]:

@@ -54,4 +54,12 @@ def modified_since(docs_dir: Path, paths: list[str], since: dt.date) -> set[str]
             touched |= {line[3:].strip().strip('"') for line in status.splitlines() if len(line) > 3}
             return {p[len(prefix):] for p in touched if p.startswith(prefix)} & wanted
     start = dt.datetime.combine(since, dt.time()).timestamp()
-    return {p for p in wanted if (docs_dir / p).stat().st_mtime >= start}
+    return {p for p in wanted if _mtime(docs_dir / p) >= start}
+
+
+def _mtime(path: Path) -> float:
+    """A file's modification time; 0 (not changed) when it vanished or cannot be read."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import audit as audit_module
-from . import editor, manifest, pdf
+from . import editor, engine, manifest, pdf
 from .authoring import AuthoringError, NewNote, init as init_portfolio, new_note
 from .check import Report, analyse
 from .load import load_referentiel
@@ -19,6 +23,7 @@ from .messages import language, message, plural
 from .model import Kind, Problem, Severity
 from .publish import publish
 from .settings import Settings
+from .stage import Stage, StageError
 
 # Material prints a banner about MkDocs 2 when imported; our commands are not the place.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -58,17 +63,15 @@ def settings_from(path: Path) -> Settings:
         return Settings(docs_dir=path)
     if not config_file.is_file():
         raise UsageProblem(message("cli.not-found", "fr", path=path))
-    from mkdocs.config import load_config  # noqa: PLC0415 - only needed with a mkdocs.yml
-    from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
-
     try:
-        config = load_config(config_file=str(config_file))
-    except (MkDocsException, OSError) as error:
+        chosen = engine.find_engine()
+        config = engine.load(chosen, config_file)
+    except engine.EngineError as error:
         raise UsageProblem(message("cli.bad-config", "fr", path=config_file, detail=error)) from None
-    plugin = config.plugins.get("cheminement")
-    if plugin is not None and hasattr(plugin, "settings_for"):
-        return plugin.settings_for(config)
-    return Settings(docs_dir=Path(config.docs_dir), lang=language(config.theme.get("language")))
+    # The privacy rules hold whether or not the learner listed the plugin.
+    settings = engine.our_plugin(config).settings_for(config)
+    settings.excluded = engine.excluded_files(chosen, config)
+    return settings
 
 
 @click.group(help=_help("help.main"))
@@ -126,7 +129,7 @@ def publication(path: Path, since: Path | None, output: str, langue: str | None)
         try:
             changes = manifest.compare(manifest.read(since), current)
         except ValueError as error:
-            raise UsageProblem(message("cli.bad-manifest", lang, path=since, detail=error)) from None
+            raise UsageProblem(message("cli.bad-manifest", lang, path=since, detail=error.message(lang) if isinstance(error, manifest.ManifestError) else error)) from None
     if output == "json":
         click.echo(json.dumps({
             "public": current["files"],
@@ -234,41 +237,82 @@ def schema(path: Path, folder: Path) -> None:
         click.echo(f"  {item}")
 
 
+@main.command(help=_help("help.build"))
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option("-d", "--site-dir", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=_help("help.site-dir"))
+@click.option("-s", "--strict", is_flag=True, help=_help("help.strict"))
+@click.option("--stage", "stage_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=_help("help.stage"))
+@click.option("--moteur", "engine_name", type=click.Choice(["mkdocs", "properdocs"]), default=None,
+              help=_help("help.moteur"))
+def build(path: Path, site_dir: Path | None, strict: bool, stage_dir: Path | None, engine_name: str | None) -> None:
+    overrides: dict[str, object] = {"strict": strict} if strict else {}
+    if site_dir is not None:
+        overrides["site_dir"] = str(site_dir.resolve())
+    with _staged_build(path, stage_dir, engine_name, overrides) as (used, config, stage):
+        lang = stage.settings.lang
+        _print_problems(stage.report, lang)
+        if strict and stage.report.warnings:
+            # The stage no longer holds what was wrong (a link to a missing note is text
+            # there), so the engine cannot see these warnings: strictness is decided here.
+            raise Refusal(message("build.strict", lang, count=len(stage.report.warnings)))
+        engine.build(used, config)
+        site = Path(config.site_dir)
+    click.echo(message("build.done", lang, site=_shown(site), public=len(stage.publication.public.notes)
+                       + len(stage.publication.public.pages), private=len(stage.publication.private)))
+
+
+@contextlib.contextmanager
+def _staged_build(path: Path, stage_dir: Path | None, engine_name: str | None,
+                  overrides: dict[str, object]) -> Iterator[tuple[engine.Engine, Any, Stage]]:
+    """The learner's configuration pointed at a fresh stage; every failure a clear message."""
+    config_file = engine.config_file_in(path) if path.exists() else None
+    if config_file is None:
+        raise UsageProblem(message("cli.not-found", HELP_LANGUAGE, path=path))
+    if stage_dir is not None and stage_dir.exists() and any(stage_dir.iterdir()):
+        raise UsageProblem(message("build.stage-not-empty", HELP_LANGUAGE, path=stage_dir))
+    try:
+        chosen = engine.find_engine(engine_name)
+        engine.quiet_engine_logs()
+        with engine.staged(config_file, stage_dir, chosen, **overrides) as staged:
+            yield staged
+    except StageError as error:
+        _print_report(error.report, error.lang)
+        raise Refusal(message("build.nothing", error.lang)) from None
+    except engine.EngineError as error:
+        raise Refusal(message("build.engine-failed", HELP_LANGUAGE, detail=error)) from None
+
+
+def _print_problems(report: Report, lang: str) -> None:
+    """Warnings of a portfolio that builds, grouped by file as `check` prints them."""
+    current: str | None = None
+    for problem in report.problems:
+        if problem.file != current:
+            current = problem.file
+            click.echo(click.style(problem.file, bold=True), err=True)
+        click.echo(_describe(problem, lang), err=True)
+
+
 @main.command(help=_help("help.dossier"))
-@click.argument("path", default="mkdocs.yml", type=click.Path(path_type=Path))
+@click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option("--pdf", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help=_help("help.pdf"))
 def dossier(path: Path, output: Path) -> None:
-    import tempfile  # noqa: PLC0415
-
-    from mkdocs.commands.build import build  # noqa: PLC0415
-    from mkdocs.config import load_config  # noqa: PLC0415
-    from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
-
-    config_file = path / "mkdocs.yml" if path.is_dir() else path
-    if not config_file.is_file():
-        raise UsageProblem(message("cli.not-found", "fr", path=path))
     with tempfile.TemporaryDirectory(prefix="cheminement-dossier-") as site:
-        try:
-            config = load_config(config_file=str(config_file), site_dir=site)
-            lang = config.plugins["cheminement"].settings_for(config).lang if "cheminement" in config.plugins else "fr"
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(config)
-            finally:
-                config.plugins.on_shutdown()
-        except MkDocsException as error:
-            raise Refusal(str(error)) from None
+        with _staged_build(path, None, None, {"site_dir": site}) as (used, config, stage):
+            lang = stage.settings.lang
+            engine.build(used, config)
         page = Path(site) / "dossier" / "index.html"
         if not page.is_file():
             page = Path(site) / "dossier.html"
         if not page.is_file():
             raise Refusal(message("dossier.disabled", lang))
         try:
-            engine = pdf.write_pdf(page, output)
+            used = pdf.write_pdf(page, output)
         except pdf.NoEngine:
             raise Refusal(message("dossier.no-engine", lang)) from None
-    click.echo(message("dossier.written", lang, path=_shown(output), engine=engine))
+    click.echo(message("dossier.written", lang, path=_shown(output), engine=used))
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -291,8 +335,14 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 @click.option("--shard", default=None, help=_help("help.shard"))
 @click.option("--tout", "force", is_flag=True, help=_help("help.force"))
 @click.option("--index-seulement", "index_only", is_flag=True, help=_help("help.index-only"))
-def build_all(root: Path, out: Path, processes: int | None, shard: str | None, force: bool, index_only: bool) -> None:
+@click.option("--delai", "seconds", type=click.FloatRange(min=0.1), default=300.0, show_default=True,
+              help=_help("help.delai"))
+@click.option("--memoire", "memory", type=click.IntRange(min=64), default=2048, show_default=True,
+              help=_help("help.memoire"))
+def build_all(root: Path, out: Path, processes: int | None, shard: str | None, force: bool, index_only: bool,
+              seconds: float, memory: int) -> None:
     from . import institution as inst  # noqa: PLC0415
+    from .sandbox import MIB, Limits  # noqa: PLC0415
 
     try:
         institution = inst.Institution.load(root)
@@ -303,12 +353,14 @@ def build_all(root: Path, out: Path, processes: int | None, shard: str | None, f
     started = time.monotonic()
     outcomes: list[inst.Outcome] = []
     if not index_only:
-        jobs, skipped = inst.plan(root, out, institution, _shard(shard), force)
+        jobs, others = inst.plan(root, out, institution, _shard(shard), force)
         processes = processes or os.cpu_count() or 1
-        click.echo(message("all.header", lang, count=len(jobs), skipped=len(skipped), processes=processes))
+        unchanged = sum(1 for o in others if o.status == "unchanged")
+        click.echo(message("all.header", lang, count=len(jobs), skipped=unchanged, processes=processes))
+        limits = Limits(seconds=seconds, memory=memory * MIB)
         with click.progressbar(length=len(jobs), label=message("all.progress", lang), file=sys.stderr) as bar:
-            outcomes = inst.run(jobs, processes, on_done=lambda _: bar.update(1))
-        outcomes = sorted(outcomes + skipped, key=lambda o: o.slug)
+            outcomes = inst.run(jobs, processes, on_done=lambda _: bar.update(1), limits=limits)
+        outcomes = sorted(outcomes + others, key=lambda o: o.slug)
         _print_outcomes(outcomes, lang)
     listed = inst.write_index(out, institution)
     count = {status: sum(1 for o in outcomes if o.status == status) for status in ("built", "unchanged", "failed")}
@@ -318,8 +370,8 @@ def build_all(root: Path, out: Path, processes: int | None, shard: str | None, f
 
 def _print_outcomes(outcomes: list, lang: str) -> None:
     columns = message("all.columns", lang).split("|")
-    rows = [[o.slug, str(o.notes), str(o.errors), str(o.warnings), f"{o.seconds:.1f} s",
-             message(f"all.status.{o.status}", lang)] for o in outcomes]
+    rows = [[o.slug, "–" if o.published is None else str(o.published), str(o.errors), str(o.warnings),
+             f"{o.seconds:.1f} s", message(f"all.status.{o.status}", lang)] for o in outcomes]
     widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
     click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
     for outcome, row in zip(outcomes, rows):

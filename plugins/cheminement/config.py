@@ -6,11 +6,36 @@ Option names are French, like the format's keys, because learners write them.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import posixpath
+import re
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 
+from .messages import language, message
 from .model import Kind
+
+_PAGE_PATH = re.compile(r"[\w.-]+(?:/[\w.-]+)*\.md")
+
+
+class PagePath(c.Type):
+    """Where a generated page goes: a relative `.md` path inside the site, nothing else.
+
+    `/tmp/x.md` or `../x.md` would make MkDocs write outside the site folder (over
+    another learner's site on an institution's server).
+    """
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        normal = posixpath.normpath(text) if text else ""
+        if not _PAGE_PATH.fullmatch(text) or normal != text or normal.startswith(".") or "\\" in text:
+            lang = language(os.environ.get("CHEMINEMENT_LANGUE") or os.environ.get("LANG"))
+            raise ValidationError(message("config.page-path", lang, value=text))
+        return text
 
 
 class CheminementConfig(Config):
@@ -22,7 +47,7 @@ class CheminementConfig(Config):
     # The learner's references (BibTeX or CSL-JSON, as Zotero exports them), relative to
     # mkdocs.yml; `[@key]` in a note then becomes an APA citation.
     bibliographie = c.Optional(c.File(exists=False))
-    page_bibliographie = c.Type(str, default="bibliographie.md")
+    page_bibliographie = PagePath("bibliographie.md")
 
     # Language of labels and messages; default: the theme's language.
     langue = c.Optional(c.Choice(("fr", "en")))
@@ -55,18 +80,18 @@ class CheminementConfig(Config):
     services_tiers = c.Type(bool, default=False)
 
     # Generated pages (source paths; MkDocs turns them into URLs).
-    page_competences = c.Type(str, default="competences/index.md")
-    page_chronologie = c.Type(str, default="chronologie.md")
+    page_competences = PagePath("competences/index.md")
+    page_chronologie = PagePath("chronologie.md")
 
     # Coach review: the "Nouveautés" page lists what changed since this date (AAAA-MM-JJ)
     # or since a previous build (its site folder or its cheminement-manifeste.json).
     # The environment variable CHEMINEMENT_DEPUIS gives it on the command line.
     depuis = c.Optional(c.Type((str, dt.date)))  # YAML reads an unquoted 2026-10-01 as a date
-    page_nouveautes = c.Type(str, default="nouveautes.md")
+    page_nouveautes = PagePath("nouveautes.md")
 
     # The printable dossier: the whole public portfolio on one page.
     dossier = c.Type(bool, default=True)
-    page_dossier = c.Type(str, default="dossier.md")
+    page_dossier = PagePath("dossier.md")
 
     # Institutions (see `cheminement build-all`): a footer line and a legal notice on every
     # page (Markdown), the learner's programme and whether the portfolio is listed in the

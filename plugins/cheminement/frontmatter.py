@@ -8,7 +8,10 @@ The YAML dialect is deliberately narrower than PyYAML's YAML 1.1 defaults:
 - dates stay strings, so `2025-13-01` is our error with our message, not a crash inside
   PyYAML, and partial dates (`2025-03`) follow the same path as full ones;
 - only `true`/`false` are booleans (YAML 1.2), so `titre: Non` stays the word « Non » and
-  `draft: yes` is reported instead of silently meaning true.
+  `draft: yes` is reported instead of silently meaning true;
+- no aliases (`*name`), and bounded size, depth and node count: a portfolio is untrusted
+  input, and a few lines of nested aliases ("billion laughs") expand into billions of values
+  as soon as anything walks or prints them. A learner never needs aliases in front matter.
 """
 
 from __future__ import annotations
@@ -26,6 +29,18 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _FENCE_OPEN = re.compile(r"---[ \t]*")
 _FENCE_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
+# A fence that is not on the first line, or has invisible characters or spaces before it.
+_LATE_FENCE = re.compile(r"[\s\ufeff\u200b\u200c\u200d\u2060]*---[ \t]*")
+_INVISIBLE = " \t\ufeff\u200b\u200c\u200d\u2060"
+# The first line of a front-matter block: `key:` (what tells it from a thematic break).
+_KEY_LINE = re.compile(r"[^\s#:\-][^\s:]*[ \t]*:(?:\s|$)")
+
+# Limits on YAML we read (front matter and référentiel): far above any real portfolio,
+# far below what could hang a build.
+MAX_YAML_CHARS = 1 << 20  # 1 MiB of text
+MAX_YAML_NODES = 100_000  # scalars, lists and mappings
+MAX_YAML_DEPTH = 32  # nested lists and mappings
+MAX_NUMBER_DIGITS = 4000  # Python refuses to convert longer integers (ValueError)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -81,31 +96,98 @@ def decode(raw: bytes) -> str | SyntaxProblem:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int], list[tuple[str, int]]] | SyntaxProblem:
+def parse_yaml(
+    text: str, first_line: int = 1, depth: int = 2
+) -> tuple[Any, dict[KeyPath, int], list[tuple[str, int]]] | SyntaxProblem:
     """Parse one YAML document; return its data, the line of each key and duplicate keys.
 
-    `first_line` is the file line on which `text` starts, so that errors name file lines.
+    `first_line` is the file line on which `text` starts, so that errors name file lines;
+    `depth` is how deep key lines are recorded (2 for front matter: keys and their items).
+    The text is checked for aliases, size, depth and node count before any value is built.
     """
+    if len(text) > MAX_YAML_CHARS:
+        return SyntaxProblem("yaml-too-large", first_line, {"size": -(-len(text) // 1024), "limit": MAX_YAML_CHARS // 1024})
+    last = first_line + max(text.rstrip("\n").count("\n"), 0)
     loader = _Loader(text)
     try:
+        refused = _refuse_hostile(text, first_line)
+        if refused is not None:
+            return refused
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         problem = _yaml_problem(error, first_line)
         # At the end of the text PyYAML points past it; the mistake is on the last line.
-        last = first_line + max(text.rstrip("\n").count("\n"), 0)
         if problem.line is not None and problem.line > last:
             problem.line = last
         return problem
     except yaml.YAMLError as error:
         return SyntaxProblem("yaml-syntax", first_line, {"detail": str(error)})
+    except (ValueError, OverflowError, RecursionError, MemoryError):
+        # Values PyYAML cannot build (a number too long for Python); the scan catches most.
+        return SyntaxProblem("yaml-syntax", first_line, {"detail": Term("yaml.unbuildable")})
     finally:
         loader.dispose()
     lines: dict[KeyPath, int] = {}
     duplicates: list[tuple[str, int]] = []
     if isinstance(node, yaml.MappingNode):
-        _record_lines(node, (), first_line, lines, duplicates, depth=2)
+        _record_lines(node, (), first_line, lines, duplicates, depth=min(depth, MAX_YAML_DEPTH))
     return data, lines, duplicates
+
+
+_NUMBER = re.compile(r"[-+]?[0-9_.]+(?:[eE][-+]?[0-9]+)?")
+
+
+def _refuse_hostile(text: str, first_line: int) -> SyntaxProblem | None:
+    """Scan the YAML events once, before anything is built: refuse aliases, deep nesting,
+    too many nodes and numbers Python cannot convert.
+
+    Building the values is safe (PyYAML shares aliased nodes) but walking or printing them
+    is not: nine lines of nested aliases stand for a billion values. Events are a flat
+    stream, so the scan itself never recurses. An alias to an unknown anchor is left to
+    the composer, whose message explains the unquoted `*` (yaml.star).
+    """
+    scanner = _BaseLoader(text)
+    anchors: set[str] = set()
+    depth = 0
+    try:
+        for count, event in enumerate(_events(scanner), start=1):
+            line = first_line + (event.start_mark.line if event.start_mark else 0)
+            if count > MAX_YAML_NODES:
+                return SyntaxProblem("yaml-too-many", line, {"limit": MAX_YAML_NODES})
+            if isinstance(event, yaml.AliasEvent):
+                if event.anchor in anchors:
+                    return SyntaxProblem("yaml-alias", line, {"name": event.anchor})
+                return None
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    return SyntaxProblem("yaml-too-deep", line, {"limit": MAX_YAML_DEPTH})
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent) and _too_long_number(event):
+                return SyntaxProblem("yaml-syntax", line, {"detail": Term("yaml.number-too-long")})
+            anchor = getattr(event, "anchor", None)
+            if anchor:
+                anchors.add(anchor)
+    finally:
+        scanner.dispose()
+    return None
+
+
+def _events(scanner: Any) -> Any:
+    """The parser's events one by one (the C parser has no iterator of its own)."""
+    while scanner.check_event():
+        yield scanner.get_event()
+
+
+def _too_long_number(event: yaml.ScalarEvent) -> bool:
+    """A plain scalar that YAML would read as a number too long for Python to convert."""
+    return (
+        not event.style  # plain: None from PyYAML, "" from libyaml
+        and len(event.value) > MAX_NUMBER_DIGITS
+        and _NUMBER.fullmatch(event.value) is not None
+    )
 
 
 # PyYAML's explanations, in the learner's words. For the first four the mistake is where
@@ -167,11 +249,12 @@ def split(text: str) -> Document | SyntaxProblem:
     """Split decoded Markdown into front matter and body."""
     lines = text.split("\n")
     if not lines or not _FENCE_OPEN.fullmatch(lines[0]):
+        late = misplaced_front_matter(lines)
+        if late is not None:
+            return SyntaxProblem("frontmatter-not-first", late)
         return Document({}, text, 1, {}, [], has_front_matter=False)
-    for index in range(1, len(lines)):
-        if _FENCE_CLOSE.fullmatch(lines[index]):
-            break
-    else:
+    index = _closing_fence(lines, 1)
+    if index is None:
         return SyntaxProblem("frontmatter-unclosed", 1)
     parsed = parse_yaml("\n".join(lines[1:index]) + "\n", first_line=2)
     if isinstance(parsed, SyntaxProblem):
@@ -183,6 +266,33 @@ def split(text: str) -> Document | SyntaxProblem:
         return SyntaxProblem("frontmatter-not-mapping", 2, {"got": Term(f"got.{type(data).__name__}")})
     body = "\n".join(lines[index + 1 :])
     return Document(data, body, index + 2, key_lines, duplicates, has_front_matter=True)
+
+
+def _closing_fence(lines: list[str], start: int) -> int | None:
+    """The index of the line closing a front matter opened just before `start`."""
+    for index in range(start, len(lines)):
+        if _FENCE_CLOSE.fullmatch(lines[index]):
+            return index
+    return None
+
+
+def misplaced_front_matter(lines: list[str]) -> int | None:
+    """The line (1-based) of a front matter that does not start on the first line, if any.
+
+    Blank lines, a stray byte-order mark or spaces before the opening `---` make MkDocs and
+    every Markdown reader take the block for text: the keys, `visibilite: prive` included,
+    would be published as a paragraph. A block counts as front matter when it is closed
+    and its first line reads `key:`; a thematic break (`---` then prose) does not.
+    """
+    for index, line in enumerate(lines):
+        if not line.strip(_INVISIBLE):
+            continue
+        if not _LATE_FENCE.fullmatch(line) or (index == 0 and _FENCE_OPEN.fullmatch(line)):
+            return None
+        end = _closing_fence(lines, index + 1)
+        block = [item for item in lines[index + 1 : end] if item.strip()] if end is not None else []
+        return index + 1 if block and _KEY_LINE.match(block[0]) else None
+    return None
 
 
 def read(raw: bytes) -> Document | SyntaxProblem:

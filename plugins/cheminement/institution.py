@@ -1,11 +1,15 @@
 """Many portfolios, one static site: `cheminement build-all`.
 
-ROOT holds one portfolio per sub-folder; each is built in its own process into a temporary
-folder and swapped into SITE/<slug>/ only when the build succeeded, so a broken portfolio
-never stops the others nor replaces its last good site. A portfolio whose inputs did not
-change since its last good build is skipped (content hash). The institution's settings
-(`cheminement-institution.yml` in ROOT) are applied over every learner's own, so a learner
-cannot remove the legal notice or the privacy settings the institution requires.
+ROOT holds one portfolio per sub-folder, written by learners the institution does not
+control. Each is built by a child process with limits (sandbox.py, isolated.py) into a
+temporary folder, and swapped into SITE/<slug>/ only when the build succeeded, so a broken
+or hostile portfolio never stops the others nor replaces its last good site. A portfolio
+whose inputs did not change since its last good build is skipped (content hash). The
+institution's settings (`cheminement-institution.yml` in ROOT) are applied over every
+learner's, of which only an allow-list is read (learner.py).
+
+This module runs in the parent and never parses a learner's file: it lists folders,
+hashes their bytes (without following links), and writes the index.
 """
 
 from __future__ import annotations
@@ -14,26 +18,33 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import logging
 import os
+import re
 import shutil
-import tempfile
-import time
+import stat
 import zlib
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .check import analyse
+from .model import is_markdown
 from .messages import message
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .sandbox import Limits
 
 INSTITUTION_FILE = "cheminement-institution.yml"
 STATE_FILE = ".cheminement-build.json"  # in each built portfolio: what the index needs, and the hash
 SKIPPED_FOLDERS = ("_", ".")
+# A learner folder's name becomes a URL path and a folder of SITE: letters, digits, -, _ and
+# single dots (`jean.dupont`), so that it can neither climb (`..`) nor hide (`.x`).
+SLUG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,99}")
+HASH_CHUNK = 1 << 20
 
 
 class InstitutionError(Exception):
@@ -56,6 +67,7 @@ class Institution:
 
     @classmethod
     def load(cls, root: Path) -> Institution:
+        root = root.resolve()  # children run elsewhere: every path they get is absolute
         path = root / INSTITUTION_FILE
         if not path.is_file():
             return cls(root)
@@ -73,7 +85,7 @@ class Institution:
             colours={str(k): str(v) for k, v in (data.get("couleurs") or {}).items()},
             footer=str(data.get("pied_de_page") or ""),
             legal_notice=str(data.get("mentions_legales") or ""),
-            defaults=data.get("mkdocs") or {},
+            defaults=data.get("mkdocs") if isinstance(data.get("mkdocs"), dict) else {},
             required={"indexation": False, "services_tiers": False, **(data.get("obligatoire") or {})},
             lang=str(data.get("langue") or "fr"),
         )
@@ -86,10 +98,21 @@ class Institution:
             raise InstitutionError(f"{path}: obligatoire: unknown plugin option(s) {', '.join(unknown)}")
         return institution
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Institution:
+        """The institution as `to_dict` gave it to a child process."""
+        return cls(**{**data, "root": Path(data["root"]), "logo": Path(data["logo"]) if data["logo"] else None})
+
+    def to_dict(self) -> dict[str, Any]:
+        return json.loads(json.dumps(asdict(self), default=str))
+
     def fingerprint(self) -> str:
         parts = [json.dumps(asdict(self), default=str, sort_keys=True).encode()]
-        if self.logo is not None:
-            parts.append(self.logo.read_bytes())
+        files = [self.logo] + [self.root / str(self.required[k]) for k in ("referentiel", "bibliographie") if self.required.get(k)]
+        for path in files:
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    parts.append(path.read_bytes())
         return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
@@ -101,25 +124,80 @@ class Job:
     institution: Institution
     fingerprint: str
 
+    @property
+    def staging(self) -> Path:
+        """Where the child writes the new site, beside SITE/<slug> so that the swap is a rename."""
+        return self.out.parent / f".{self.slug}.building"
+
 
 @dataclass
 class Outcome:
     slug: str
     status: str  # built, unchanged, failed
-    notes: int = 0
+    published: int | None = None  # notes published (never a count of private ones)
     errors: int = 0
     warnings: int = 0
     seconds: float = 0.0
     detail: str = ""
 
 
+# -- Discovery and hashing (no learner file is parsed here) ---------------------------------
+
+
+def shown_name(name: str) -> str:
+    """A folder name fit to print, whatever bytes it holds."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def survey(root: Path, reserved: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, str]]:
+    """Learner folders of ROOT, and those refused with the reason (a catalogue key).
+
+    Folders starting with `_` or `.` are not learners. A folder is refused when it is a
+    symbolic link (it could point at another learner or anywhere on the machine), when its
+    name is not UTF-8 or not a plain slug (it becomes an address), or names a file of SITE.
+    """
+    slugs: list[str] = []
+    refused: dict[str, str] = {}
+    for entry in sorted(os.scandir(root), key=lambda e: os.fsencode(e.name)):
+        name = entry.name
+        if name.startswith(SKIPPED_FOLDERS):
+            continue
+        try:
+            if entry.is_symlink():
+                if entry.is_dir():
+                    refused[name] = "institution.refused-symlink"
+                continue
+            if not entry.is_dir(follow_symlinks=False) or not _holds_portfolio(Path(entry.path)):
+                continue
+        except OSError:
+            refused[name] = "institution.refused-unreadable"
+            continue
+        if not _utf8(name):
+            refused[name] = "institution.refused-encoding"
+        elif not SLUG.fullmatch(name) or name.lower() in reserved:
+            refused[name] = "institution.refused-name"
+        else:
+            slugs.append(name)
+    return slugs, refused
+
+
 def discover(root: Path) -> list[str]:
-    """Sub-folders of ROOT that hold a portfolio (folders starting with `_` or `.` are not)."""
-    return sorted(
-        p.name for p in root.iterdir()
-        if p.is_dir() and not p.name.startswith(SKIPPED_FOLDERS)
-        and ((p / "mkdocs.yml").is_file() or (p / "portfolio").is_dir() or any(p.glob("*.md")))
+    """Sub-folders of ROOT that hold a portfolio and may be built."""
+    return survey(root)[0]
+
+
+def _holds_portfolio(folder: Path) -> bool:
+    return (folder / "mkdocs.yml").exists() or (folder / "portfolio").is_dir() or any(
+        is_markdown(name) for name in os.listdir(folder)
     )
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def in_shard(slug: str, shard: tuple[int, int] | None) -> bool:
@@ -127,7 +205,7 @@ def in_shard(slug: str, shard: tuple[int, int] | None) -> bool:
     if shard is None:
         return True
     index, count = shard
-    return zlib.crc32(slug.encode()) % count == index - 1
+    return zlib.crc32(os.fsencode(slug)) % count == index - 1
 
 
 def _versions() -> str:
@@ -142,163 +220,89 @@ def _versions() -> str:
 
 
 def input_hash(folder: Path, institution_fingerprint: str) -> str:
-    """Everything a build depends on: the portfolio's files, the institution, the versions."""
+    """Everything a build depends on: the portfolio's files, the institution, the versions.
+
+    Links are hashed as links (their target's text), never followed: a link out of the
+    folder is refused by the build anyway, and following one could read anything. Only
+    regular files are opened, so a named pipe cannot stall the parent.
+    """
     digest = hashlib.sha256()
     digest.update(institution_fingerprint.encode())
     digest.update(_versions().encode())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        relative = path.relative_to(folder).as_posix()
-        if relative.startswith(("site/", ".git/")) or "/." in f"/{relative}":
-            continue
-        digest.update(relative.encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for relative, path, info in _walk(folder):
+        digest.update(relative + b"\0")
+        if stat.S_ISLNK(info.st_mode):
+            digest.update(b"link\0" + os.fsencode(os.readlink(path)))
+        elif stat.S_ISREG(info.st_mode):
+            file_digest = hashlib.sha256()
+            with open(path, "rb") as handle:
+                while chunk := handle.read(HASH_CHUNK):
+                    file_digest.update(chunk)
+            digest.update(file_digest.digest())
+        else:
+            digest.update(b"special\0")
     return digest.hexdigest()
+
+
+def _walk(folder: Path) -> list[tuple[bytes, str, os.stat_result]]:
+    """Files, links and special files under `folder` (bytes paths, sorted), without recursion.
+
+    Hidden entries, `site/` and `.git/` at the top are skipped, as the build skips them.
+    """
+    found: list[tuple[bytes, str, os.stat_result]] = []
+    pending: list[tuple[str, bytes]] = [(str(folder), b"")]
+    while pending:
+        path, relative = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                name = os.fsencode(entry.name)
+                if name.startswith(b".") or (not relative and name == b"site"):
+                    continue
+                child = relative + b"/" + name if relative else name
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISDIR(info.st_mode):
+                    pending.append((entry.path, child))
+                else:
+                    found.append((child, entry.path, info))
+    return sorted(found, key=lambda item: item[0])
 
 
 def previous_state(out: Path) -> dict[str, Any]:
     try:
-        return json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+        state = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) else {}
 
 
-# -- One portfolio, in a worker process ----------------------------------------------------
+# -- After a child process: swap the site in, or keep the old one --------------------------
 
 
-class _Counter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-def _config_file(job: Job, scratch: Path) -> Path:
-    """The learner's mkdocs.yml, or the institution's default written for this folder."""
-    own = job.folder / "mkdocs.yml"
-    if own.is_file():
-        return own
-    docs = job.folder / "portfolio" if (job.folder / "portfolio").is_dir() else job.folder
-    config = {"site_name": job.slug, "theme": {"name": "material", "language": job.institution.lang},
-              "plugins": ["search", "cheminement"], **job.institution.defaults}
-    config["docs_dir"] = str(docs.resolve())
-    generated = scratch / "mkdocs.yml"
-    generated.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return generated
-
-
-def _institution_theme(job: Job, scratch: Path) -> tuple[Path, str | None]:
-    """A theme folder with the institution's logo and colours, placed before the others."""
-    folder = scratch / "institution-theme"
-    assets = folder / "assets" / "institution"
-    assets.mkdir(parents=True)
-    logo = None
-    if job.institution.logo is not None:
-        shutil.copy2(job.institution.logo, assets / job.institution.logo.name)
-        logo = f"assets/institution/{job.institution.logo.name}"
-    colours = job.institution.colours
-    rules = []
-    if "primaire" in colours:
-        rules += [f"--md-primary-fg-color: {colours['primaire']};", f"--md-primary-fg-color--dark: {colours['primaire']};"]
-    if "accent" in colours:
-        rules.append(f"--md-accent-fg-color: {colours['accent']};")
-    css = f":root, [data-md-color-scheme] {{ {' '.join(rules)} }}\n" if rules else ""
-    (assets / "institution.css").write_text(css, encoding="utf-8")
-    return folder, logo
-
-
-def build_one(job: Job) -> Outcome:
-    """Build one portfolio into a temporary folder, then swap it in; never raises."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    started = time.monotonic()
-    counter = _Counter()
-    mkdocs_logger = logging.getLogger("mkdocs")
-    mkdocs_logger.addHandler(counter)
-    outcome = Outcome(job.slug, "failed")
-    try:
-        with tempfile.TemporaryDirectory(prefix=f"cheminement-{job.slug}-") as scratch_name:
-            scratch = Path(scratch_name)
-            staging = job.out.parent / f".{job.slug}.building"
-            shutil.rmtree(staging, ignore_errors=True)
-            outcome = _build(job, scratch, staging, counter)
-    except Exception as error:  # noqa: BLE001 - one learner's portfolio must never stop the others
-        outcome.status = "failed"
-        outcome.detail = outcome.detail or f"{type(error).__name__}: {error}"
-    finally:
-        mkdocs_logger.removeHandler(counter)
-        shutil.rmtree(job.out.parent / f".{job.slug}.building", ignore_errors=True)
-    outcome.seconds = round(time.monotonic() - started, 2)
-    return outcome
-
-
-def _build(job: Job, scratch: Path, staging: Path, counter: _Counter) -> Outcome:
-    from mkdocs.commands.build import build  # noqa: PLC0415 - workers import MkDocs themselves
-    from mkdocs.config import load_config  # noqa: PLC0415
-    from mkdocs.exceptions import Abort, MkDocsException  # noqa: PLC0415
-
-    from .plugin import CheminementPlugin  # noqa: PLC0415
-
-    outcome = Outcome(job.slug, "failed")
-    config_file = _config_file(job, scratch)
-    try:
-        config = load_config(config_file=str(config_file), site_dir=str(staging))
-    except (MkDocsException, OSError, yaml.YAMLError) as error:
-        outcome.errors = 1
-        outcome.detail = _first_errors(counter) or str(error)
+def complete(job: Job, result: dict[str, Any]) -> Outcome:
+    """Turn a child's result into an outcome; a built site is swapped in with its state."""
+    outcome = Outcome(job.slug, "failed", errors=_count(result.get("errors")),
+                      warnings=_count(result.get("warnings")), detail=str(result.get("detail") or ""))
+    if result.get("status") != "built" or not job.staging.is_dir():
+        shutil.rmtree(job.staging, ignore_errors=True)
+        outcome.errors = max(outcome.errors, 1)
         return outcome
-    plugin = config.plugins.get("cheminement")
-    if not isinstance(plugin, CheminementPlugin):
-        # The institution's privacy rules hold even if a learner removed the plugin.
-        plugin = CheminementPlugin()
-        plugin.load_config({}, str(config_file))
-        config.plugins["cheminement"] = plugin
-    report = analyse(plugin.settings_for(config))
-    outcome.notes = len(report.portfolio.notes)
-    for name, value in job.institution.required.items():
-        plugin.config[name] = value
-    if job.institution.footer:
-        plugin.config["pied_de_page"] = job.institution.footer
-    if job.institution.legal_notice:
-        plugin.config["mentions_legales"] = job.institution.legal_notice
-    theme_dir, logo = _institution_theme(job, scratch)
-    config.theme.dirs.insert(0, str(theme_dir))
-    config.extra_css.append("assets/institution/institution.css")
-    if logo:
-        config.theme["logo"] = logo
-    try:
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
-    except (Abort, MkDocsException, OSError) as error:
-        outcome.errors = max(len(report.errors), 1)
-        outcome.warnings = len(report.warnings)
-        outcome.detail = _first_errors(counter) or str(error)
-        return outcome
-    outcome.errors = 0
-    outcome.warnings = sum(1 for r in counter.records if r.levelno == logging.WARNING)
-    listed = plugin.config.annuaire
-    state = {
+    listed = result.get("listed") is True
+    state = {  # what the index needs: nothing about the notes, public or private
         "hash": job.fingerprint,
-        "name": config.site_name if listed else "",
-        "programme": (plugin.config.programme or "") if listed else "",
-        "listed": bool(listed),
+        "name": str(result.get("name") or "") if listed else "",
+        "programme": str(result.get("programme") or "") if listed else "",
+        "listed": listed,
         "built": dt.datetime.now(dt.UTC).date().isoformat(),
-        "notes": outcome.notes,
     }
-    (staging / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    _swap(staging, job.out)
+    (job.staging / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    _swap(job.staging, job.out)
     outcome.status = "built"
+    outcome.published = _count(result.get("published"))
     return outcome
 
 
-def _first_errors(counter: _Counter, limit: int = 3) -> str:
-    """The first lines of what MkDocs and the plugin logged as errors, for the summary table."""
-    lines = [line for r in counter.records if r.levelno >= logging.ERROR for line in r.getMessage().splitlines()]
-    shown = lines[:limit] + ([f"… (+{len(lines) - limit})"] if len(lines) > limit else [])
-    return "\n    ".join(shown)
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -316,40 +320,38 @@ def _swap(staging: Path, out: Path) -> None:
 
 def plan(root: Path, out: Path, institution: Institution, shard: tuple[int, int] | None,
          force: bool) -> tuple[list[Job], list[Outcome]]:
-    """The builds to run, and the portfolios skipped because nothing changed."""
+    """The builds to run, and the portfolios skipped (unchanged) or refused."""
     fingerprint = institution.fingerprint()
-    out = out.resolve()  # MkDocs resolves a relative site_dir against the config's folder
-    jobs, skipped = [], []
-    for slug in discover(root):
+    out = out.resolve()
+    reserved = frozenset({"index.html"} | ({institution.logo.name.lower()} if institution.logo else set()))
+    slugs, refused = survey(root, reserved)
+    jobs: list[Job] = []
+    others = [Outcome(shown_name(name), "failed", errors=1, detail=message(key, institution.lang))
+              for name, key in refused.items() if in_shard(name, shard)]
+    for slug in slugs:
         if not in_shard(slug, shard):
             continue
-        folder = root / slug
-        digest = input_hash(folder, fingerprint)
         target = out / slug
+        try:
+            digest = input_hash(root / slug, fingerprint)
+        except (OSError, RecursionError) as error:
+            detail = message("institution.refused-unreadable", institution.lang) + f" ({error})"
+            others.append(Outcome(slug, "failed", errors=1, detail=detail))
+            continue
         state = previous_state(target)
         if not force and state.get("hash") == digest and target.is_dir():
-            skipped.append(Outcome(slug, "unchanged", notes=int(state.get("notes", 0))))
+            others.append(Outcome(slug, "unchanged"))
         else:
-            jobs.append(Job(slug, folder, target, institution, digest))
-    return jobs, skipped
+            jobs.append(Job(slug, root / slug, target, institution, digest))
+    return jobs, others
 
 
-def run(jobs: list[Job], processes: int, on_done: Any = None) -> list[Outcome]:
-    """Build in parallel processes; `on_done(outcome)` is called as each one finishes."""
-    outcomes: list[Outcome] = []
-    if processes <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            outcomes.append(build_one(job))
-            if on_done:
-                on_done(outcomes[-1])
-        return outcomes
-    with ProcessPoolExecutor(max_workers=processes) as pool:
-        futures = [pool.submit(build_one, job) for job in jobs]
-        for future in as_completed(futures):
-            outcomes.append(future.result())
-            if on_done:
-                on_done(outcomes[-1])
-    return outcomes
+def run(jobs: list[Job], processes: int, on_done: Callable[[Outcome], None] | None = None,
+        limits: Limits | None = None) -> list[Outcome]:
+    """Build in child processes, `processes` at a time; `on_done(outcome)` as each finishes."""
+    from .sandbox import Limits, run_all  # noqa: PLC0415
+
+    return run_all(jobs, processes, limits or Limits(), on_done)
 
 
 def write_index(out: Path, institution: Institution) -> int:
@@ -359,11 +361,11 @@ def write_index(out: Path, institution: Institution) -> int:
     from . import theme  # noqa: PLC0415
 
     entries = []
-    for folder in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for folder in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")):
         state = previous_state(folder)
-        if state.get("listed"):
-            entries.append({"slug": folder.name, "name": state.get("name") or folder.name,
-                            "programme": state.get("programme", ""), "built": state.get("built", "")})
+        if state.get("listed") is True:
+            entries.append({"slug": folder.name, "name": str(state.get("name") or folder.name),
+                            "programme": str(state.get("programme") or ""), "built": str(state.get("built") or "")})
     entries.sort(key=lambda e: e["name"].lower())
     theme_dir = Path(theme.__file__).parent
     env = Environment(loader=FileSystemLoader(str(theme_dir)), autoescape=select_autoescape(default=True))

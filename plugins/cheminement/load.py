@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter, schema
+from . import engine_meta, frontmatter, schema
+from .mdsource import strip_comments
 from .dates import PartialDate
 from .model import (
+    MARKDOWN_SUFFIXES,
     CompetencePage,
     Competence,
     Domain,
@@ -35,8 +37,10 @@ from .model import (
     Trace,
     Visibility,
     fold,
+    is_markdown,
+    markdown_stem,
 )
-from .messages import CATALOGUE, Term, message
+from .messages import Term, message
 from .settings import Settings
 
 _ID = re.compile(r"[\w][\w.-]*")
@@ -62,9 +66,8 @@ def slug_example(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "mon-identifiant"
 
 
-def _type_name(value: object) -> str:
-    key = f"got.{type(value).__name__}"
-    return key if key in CATALOGUE else "got.other"  # !!binary, !!set, !!timestamp…
+_type_name = engine_meta.type_name
+_shown = engine_meta.shown
 
 
 # -- One file ------------------------------------------------------------------------------
@@ -80,6 +83,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.meta: dict[str, Any] = {}
         self.lines: dict[tuple[str | int, ...], int] = {}
+        self.visibility_typos: set[str] = set()  # keys reported as misspelt visibility
         self._normalise_keys()
 
     # Key spellings -------------------------------------------------------------------
@@ -114,9 +118,12 @@ class _Reader:
         """Warn about keys we do not know; on ordinary pages, only about likely typos."""
         known = schema.known_keys(self.kind)
         for key in self.meta:
-            if key in known or key in schema.ENGINE_KEYS:
+            if key in known or key in schema.ENGINE_KEYS or key in self.visibility_typos:
                 continue
-            guess = schema.LIKELY_MEANT.get((self.kind, key)) or did_you_mean(key, known, cutoff=0.6 if self.kind else 0.8)
+            # Engine keys are candidates too: `templat` or `hidde` would silently do nothing.
+            guess = schema.LIKELY_MEANT.get((self.kind, key)) or did_you_mean(
+                key, known + schema.ENGINE_KEYS, cutoff=0.6 if self.kind else 0.8
+            )
             if self.kind is None and guess is None:
                 continue  # free keys of an ordinary page (date, author…), not a typo
             fixes = [_fix("did-you-mean", guess=guess)] if guess else []
@@ -129,10 +136,15 @@ class _Reader:
         return self.lines.get(tuple(path))
 
     def error(self, code: str, line: int | None, params: dict[str, Any], *fixes: Suggestion) -> None:
-        self.problems.append(Problem(self.path, line, Severity.ERROR, code, params, tuple(fixes)))
+        self.add(Problem(self.path, line, Severity.ERROR, code, params, tuple(fixes)))
 
     def warning(self, code: str, line: int | None, params: dict[str, Any], *fixes: Suggestion) -> None:
-        self.problems.append(Problem(self.path, line, Severity.WARNING, code, params, tuple(fixes)))
+        self.add(Problem(self.path, line, Severity.WARNING, code, params, tuple(fixes)))
+
+    def add(self, problem: Problem) -> None:
+        """Record a problem once: a key read twice (by the note and for the engine) is one mistake."""
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     def bad_type(self, key: str, expected: str, value: object, example: str) -> None:
         self.error(
@@ -181,7 +193,7 @@ class _Reader:
         try:
             return PartialDate.parse(value)
         except ValueError:
-            self.error("bad-date", self.line(key), {"key": key, "value": value}, _fix("bad-date.fix"))
+            self.error("bad-date", self.line(key), {"key": key, "value": _shown(value)}, _fix("bad-date.fix"))
             return None
 
     def end_date(self) -> tuple[PartialDate | None, bool]:
@@ -193,7 +205,7 @@ class _Reader:
         try:
             return PartialDate.parse(value), False
         except ValueError:
-            self.error("bad-date", self.line("fin"), {"key": "fin", "value": value}, _fix("bad-end-date.fix"))
+            self.error("bad-date", self.line("fin"), {"key": "fin", "value": _shown(value)}, _fix("bad-end-date.fix"))
             return None, False
 
     def choice(self, key: str, choices: Iterable[str]) -> str | None:
@@ -211,20 +223,23 @@ class _Reader:
 
     def unknown_choice_at(self, line: int | None, key: str, value: object, choices: Iterable[str]) -> None:
         choices = tuple(choices)
-        guess = did_you_mean(str(value), choices)
+        guess = did_you_mean(_shown(value), choices)
         fixes = [_fix("did-you-mean", guess=guess)] if guess else []
         fixes.append(_fix("unknown-choice.fix", choices=", ".join(choices)))
-        self.error("unknown-choice", line, {"key": key, "value": value}, *fixes)
+        self.error("unknown-choice", line, {"key": key, "value": _shown(value)}, *fixes)
 
     def boolean(self, key: str) -> bool | None:
         value = self.meta.get(key)
         if value is None or isinstance(value, bool):
             return value
         # `draft: "false"` is a non-empty string: truthy in Python, never what was meant.
-        self.error("bad-bool", self.line(key), {"key": key, "value": value}, _fix("bad-bool.fix", key=key))
+        self.error("bad-bool", self.line(key), {"key": key, "value": _shown(value)}, _fix("bad-bool.fix", key=key))
         return None
 
     def visibility(self) -> Visibility | None:
+        """The visibility the note declares; PRIVATE whenever it cannot be read for sure."""
+        if self._misspelt_visibility():
+            return Visibility.PRIVATE
         declared: Visibility | None = None
         value = self.meta.get("visibilite")
         if value is not None:
@@ -239,6 +254,27 @@ class _Reader:
         if draft or (draft is None and "draft" in self.meta):
             return Visibility.PRIVATE
         return declared
+
+    def _misspelt_visibility(self) -> bool:
+        """Report keys that look like `visibilite` or `draft` but are not: fail closed.
+
+        `visibilty: prive` used to be an unknown key (a warning) and the note went out.
+        Known keys of any kind and engine keys are never taken for typos.
+        """
+        for key in self.meta:
+            if key in schema.VISIBILITY_KEYS or key in schema.ALL_KEYS or key in schema.ENGINE_KEYS:
+                continue
+            if key in schema.FOREIGN_VISIBILITY_KEYS:
+                guess: str | None = key
+            else:
+                guess = did_you_mean(key, schema.VISIBILITY_LOOKALIKES, cutoff=0.75)
+            if guess is None:
+                continue
+            meant = schema.canonical_key(guess) if schema.canonical_key(guess) in schema.VISIBILITY_KEYS else "visibilite"
+            self.visibility_typos.add(key)
+            self.error("visibility-key-typo", self.line(key), {"key": key, "guess": meant},
+                       _fix("visibility-key-typo.fix", guess=meant))
+        return bool(self.visibility_typos)
 
     def refs(self, key: str) -> list[Ref]:
         value = self.meta.get(key)
@@ -289,8 +325,8 @@ def title_from_body(body: str) -> str:
 def _kind_of(path: str, meta: dict[str, Any], reader_meta: dict[str, Any], settings: Settings) -> tuple[Kind | None, str | None]:
     """A note's kind from its `type` key or its top-level folder; also the parcours type."""
     top = path.split("/", 1)[0] if "/" in path else ""
-    folder_kind = settings.folders.get(top)
-    if posixpath.basename(path) == "index.md" and "type" not in reader_meta:
+    folder_kind = settings.kind_of_folder(top) if top else None
+    if markdown_stem(path) == "index" and "type" not in reader_meta:
         return None, None  # a section's introduction, not a note
     value = reader_meta.get("type")
     folded = fold(value) if isinstance(value, str) else None
@@ -302,26 +338,38 @@ def _kind_of(path: str, meta: dict[str, Any], reader_meta: dict[str, Any], setti
 
 
 def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, list[Problem]]:
-    """Read one Markdown file into a note or an ordinary page, with its problems."""
+    """Read one Markdown file into a note or an ordinary page, with its problems.
+
+    A file that cannot be read is still returned, as a private page with no front matter:
+    whatever happens to the build, a note whose visibility we could not read is not
+    published (fail closed).
+    """
     doc = frontmatter.read(raw)
     if isinstance(doc, frontmatter.SyntaxProblem):
-        return None, [
+        return _unreadable(path, raw), [
             Problem(path, doc.line, Severity.ERROR, doc.code, doc.params, ((f"{doc.code}.fix", {}),))
         ]
+    # Obsidian `%%comments%%` are the learner's private remarks: gone before anything reads
+    # the body (its title, links, citations), line breaks kept for the line numbers.
+    doc.body = strip_comments(doc.body, keep_lines=True)
     probe = _Reader(path, doc, None)
     kind, parcours_type = _kind_of(path, doc.meta, probe.meta, settings)
     reader = _Reader(path, doc, kind)
     title = reader.text("titre") or title_from_body(doc.body)
     if not title and kind is Kind.RETOUR:
         title = _feedback_title(reader, settings.lang)
+    visibility = reader.visibility()
+    if not _suffix_is_rendered(path, reader) or _unfenced_front_matter(doc, reader):
+        visibility = Visibility.PRIVATE
     common = dict(
         path=path,
         title=title,
         body=doc.body,
         body_line=doc.body_line,
-        visibility=reader.visibility(),
+        visibility=visibility,
         meta=reader.meta,
         lines=reader.lines,
+        engine_meta=_engine_meta(reader, title),
     )
     if "type" in reader.meta and not isinstance(reader.meta["type"], str):
         reader.bad_type("type", "type.text", reader.meta["type"], "type: recit")
@@ -331,7 +379,7 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
         reader.check_unknown_keys()
         return Page(**common), reader.problems
 
-    note_id = reader.text("id") or posixpath.splitext(posixpath.basename(path))[0]
+    note_id = reader.text("id") or markdown_stem(path)
     if not _ID.fullmatch(note_id):
         reader.error("bad-id", reader.line("id"), {"id": note_id}, _fix("bad-id.fix", example=slug_example(note_id)))
     if not title and kind is not Kind.COMPETENCE:  # a competence page may take the référentiel's
@@ -407,6 +455,55 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
     return note, reader.problems
 
 
+def _unreadable(path: str, raw: bytes) -> Page:
+    """A file we could not read, as a private page; its text kept for the privacy audit."""
+    text = frontmatter.decode(raw)
+    return Page(path=path, body=text if isinstance(text, str) else "", visibility=Visibility.PRIVATE)
+
+
+# MkDocs reads `key: value` lines at the top of a file without `---` as metadata
+# (MultiMarkdown style), and we would read them as text: the same file, two readings.
+_UNFENCED_META = re.compile(r"[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)")
+
+
+def _unfenced_front_matter(doc: frontmatter.Document, reader: _Reader) -> bool:
+    """Note keys written without `---` fences: an error, and the note stays private.
+
+    `visibilite: prive` on the first line, fences forgotten, must not publish the note.
+    Only keys of ours count, so a page that starts with "Attention: …" is left alone.
+    """
+    if doc.has_front_matter:
+        return False
+    first = doc.body.split("\n", 1)[0]
+    match = _UNFENCED_META.fullmatch(first)
+    if not match:
+        return False
+    key = schema.canonical_key(match.group(1))
+    if key not in schema.ALL_KEYS and key not in schema.VISIBILITY_LOOKALIKES:
+        return False
+    reader.error("frontmatter-unfenced", 1, {"key": match.group(1)}, _fix("frontmatter-unfenced.fix"))
+    return True
+
+
+def _suffix_is_rendered(path: str, reader: _Reader) -> bool:
+    """MkDocs renders `.md` but copies `.MD` as it is, front matter and all: refuse it."""
+    suffix = "." + path.rsplit(".", 1)[-1]
+    if suffix in MARKDOWN_SUFFIXES:
+        return True
+    reader.error("markdown-suffix-case", None, {"suffix": suffix},
+                 _fix("markdown-suffix-case.fix", expected=path[: -len(suffix)] + suffix.lower()))
+    return False
+
+
+def _engine_meta(reader: _Reader, title: str) -> dict[str, Any]:
+    """What the engine may see of the front matter; its problems join the reader's."""
+    meta, findings = engine_meta.build(reader.meta, title)
+    for finding in findings:
+        line = reader.line(*finding.where) or reader.line(str(finding.where[0]))
+        reader.add(Problem(reader.path, line, finding.severity, finding.code, finding.params, finding.fixes))
+    return meta
+
+
 def _feedback_title(reader: _Reader, lang: str) -> str:
     """A feedback note may have no title of its own: « Retour de Marie Dupont »."""
     author = reader.text("auteur")
@@ -440,7 +537,7 @@ def _trace_file(reader: _Reader, note_path: str, settings: Settings) -> str | No
     if not target.is_file():
         reader.error("trace-file-missing", line, {"path": value}, _fix("trace-file-missing.fix", expected=joined))
         return None
-    if joined.endswith(".md"):
+    if is_markdown(joined):
         reader.error("trace-file-is-note", line, {"path": value}, _fix("trace-file-is-note.fix"))
         return None
     return joined
@@ -451,7 +548,7 @@ def _trace_link(reader: _Reader) -> str | None:
     if not value:
         return None
     if not _URL.fullmatch(value):
-        reader.error("bad-url", reader.line("lien"), {"value": value}, _fix("bad-url.fix"))
+        reader.error("bad-url", reader.line("lien"), {"value": _shown(value)}, _fix("bad-url.fix"))
         return None
     return value
 
@@ -468,27 +565,40 @@ def load_referentiel(settings: Settings) -> tuple[Referentiel, list[Problem]]:
         return Referentiel(path=shown), [
             Problem(shown, None, severity, "referentiel-missing", {"path": shown}, (("referentiel-missing.fix", {}),))
         ]
+    refused = _referentiel_refused(path, shown, settings.docs_dir)
+    if refused is not None:
+        return Referentiel(path=shown), [refused]
     text = frontmatter.decode(path.read_bytes())
-    parsed = frontmatter.parse_yaml(text) if isinstance(text, str) else text
+    # Key lines down to a competence's `ref` entries: domaines > n > competences > n > ref > key.
+    parsed = frontmatter.parse_yaml(text, depth=8) if isinstance(text, str) else text
     if isinstance(parsed, frontmatter.SyntaxProblem):
         return Referentiel(path=shown), [
             Problem(shown, parsed.line, Severity.ERROR, parsed.code, parsed.params, ((f"{parsed.code}.fix", {}),))
         ]
-    data, _, _ = parsed
-    lines = _deep_lines(text)
+    data, lines, _ = parsed
     return _ReferentielReader(shown, lines).read(data)
 
 
-def _deep_lines(text: str) -> dict[tuple[str | int, ...], int]:
-    loader = frontmatter._Loader(text)
+def _referentiel_refused(path: Path, shown: str, docs_dir: Path) -> Problem | None:
+    """A référentiel we must not read: a link out of the portfolio, or absurdly large.
+
+    The size is checked before reading, so a huge file costs nothing; a path given in the
+    configuration outside the portfolio is the configuration's choice and is read.
+    """
+    relative = os.path.relpath(path, docs_dir)
+    if not relative.startswith(".."):
+        refused, problem = _path_problem(docs_dir, Path(relative).as_posix(), set())
+        if refused:
+            return problem
     try:
-        node = loader.get_single_node()
-    finally:
-        loader.dispose()
-    lines: dict[tuple[str | int, ...], int] = {}
-    if node is not None:
-        frontmatter._record_lines(node, (), 1, lines, [], depth=8)
-    return lines
+        size = path.stat().st_size
+    except OSError as error:
+        return _unreadable_problem(shown, error)
+    if size > frontmatter.MAX_YAML_CHARS:
+        limit = frontmatter.MAX_YAML_CHARS // 1024
+        return Problem(shown, None, Severity.ERROR, "yaml-too-large", {"size": -(-size // 1024), "limit": limit},
+                       (("yaml-too-large.fix", {}),))
+    return None
 
 
 class _ReferentielReader:
@@ -581,27 +691,122 @@ class _ReferentielReader:
 # -- The whole portfolio ----------------------------------------------------------------------
 
 
+def shown_path(path: str) -> str:
+    """A path as a report can print it: bytes that are not UTF-8 written `\\xe9`.
+
+    A folder made on another system may have names in Latin-1: `os.walk` gives them as
+    str with surrogates, which cannot be printed, written to JSON or made into a URL.
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def portfolio_files(docs_dir: Path) -> list[str]:
     """Every file of the portfolio, as MkDocs sees it: hidden files and folders skipped."""
+    return scan_portfolio(docs_dir)[0]
+
+
+def scan_portfolio(docs_dir: Path) -> tuple[list[str], list[Problem]]:
+    """Every file of the portfolio, and the links to folders that we refuse to follow.
+
+    MkDocs follows links to folders; so do we, to check what it would publish, except a
+    link that leaves the portfolio, is broken or loops (`loop -> ..` would be walked until
+    the system gives up, publishing the same notes at every depth).
+    """
     found: list[str] = []
-    for folder, dirs, files in os.walk(docs_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    problems: list[Problem] = []
+    for folder, dirs, files in os.walk(docs_dir, followlinks=True):
         rel = Path(folder).relative_to(docs_dir).as_posix()
-        for name in sorted(files):
-            if not name.startswith("."):
-                found.append(name if rel == "." else f"{rel}/{name}")
-    return found
+        prefix = "" if rel == "." else f"{rel}/"
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            code = _link_code(docs_dir, prefix + name) if os.path.islink(os.path.join(folder, name)) else None
+            if code is None:
+                kept.append(name)
+            else:
+                problems.append(_refusal(code, prefix + name))
+        dirs[:] = kept
+        found.extend(prefix + name for name in sorted(files) if not name.startswith("."))
+    return found, problems
+
+
+def _link_code(docs_dir: Path, rel: str) -> str | None:
+    """Why the link `rel` must not be followed (a catalogue code), or None when it may."""
+    link = docs_dir / rel
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        return "symlink-broken"
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a loop, later ones OSError
+        return "symlink-loop"
+    if not target.is_relative_to(docs_dir.resolve()):
+        return "symlink-outside"
+    if target.is_dir() and link.parent.resolve().is_relative_to(target):
+        return "symlink-loop"
+    return None
+
+
+def _refusal(code: str, rel: str) -> Problem:
+    shown = shown_path(rel)
+    return Problem(shown, None, Severity.ERROR, code, {"path": shown}, ((f"{code}.fix", {}),))
+
+
+def _path_problem(docs_dir: Path, path: str, reported: set[str]) -> tuple[bool, Problem | None]:
+    """Whether a file must be left out, and the problem to report (None when the link it
+    goes through was already reported): a name that is not UTF-8, or a link on its way
+    that leaves the portfolio, is broken or loops.
+
+    A link out of the portfolio is never read: it could be another learner's journal.
+    """
+    parts = path.split("/")
+    for depth in range(1, len(parts) + 1):
+        rel = "/".join(parts[:depth])
+        if not os.path.islink(docs_dir / rel):
+            continue
+        code = _link_code(docs_dir, rel)
+        if code is None:
+            continue
+        if rel in reported:
+            return True, None
+        reported.add(rel)
+        return True, _refusal(code, rel)
+    if shown_path(path) != path:
+        return True, _refusal("file-name-encoding", path)
+    return False, None
+
+
+def _unreadable_problem(path: str, error: OSError) -> Problem:
+    return Problem(path, None, Severity.ERROR, "file-unreadable", {"detail": error.strerror or type(error).__name__},
+                   (("file-unreadable.fix", {}),))
 
 
 def load_portfolio(settings: Settings, paths: Iterable[str] | None = None) -> tuple[Portfolio, list[Problem]]:
-    """Read the référentiel and every file of the portfolio (or the given `paths`)."""
+    """Read the référentiel and every file of the portfolio (or the given `paths`).
+
+    Every Markdown suffix MkDocs renders is a note (model.MARKDOWN_SUFFIXES). Files whose
+    name or place we refuse are reported and left out, never read.
+    """
     referentiel, problems = load_referentiel(settings)
     portfolio = Portfolio(referentiel)
-    for path in paths if paths is not None else portfolio_files(settings.docs_dir):
-        if not path.endswith(".md"):
+    docs_dir = settings.docs_dir
+    if paths is None:
+        paths, refused = scan_portfolio(docs_dir)
+        problems.extend(refused)
+    reported = {p.params["path"] for p in problems if p.code.startswith("symlink-")}
+    for path in paths:
+        refused, problem = _path_problem(docs_dir, path, reported)
+        if refused:
+            problems.extend([problem] if problem else [])
+            continue
+        if not is_markdown(path):
             portfolio.assets.append(path)
             continue
-        page, found = read_page(path, (settings.docs_dir / path).read_bytes(), settings)
+        try:
+            raw = (docs_dir / path).read_bytes()
+        except OSError as error:
+            problems.append(_unreadable_problem(path, error))
+            portfolio.pages.append(Page(path=path, visibility=Visibility.PRIVATE))
+            continue
+        page, found = read_page(path, raw, settings)
         problems.extend(found)
         if isinstance(page, Note):
             portfolio.notes.append(page)

@@ -14,10 +14,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .messages import message
 from .model import Note, Portfolio
 
 FILENAME = "cheminement-manifeste.json"
 FORMAT = 1
+# A manifest lists one line per published file: 64 MB is hundreds of thousands of files.
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class ManifestError(ValueError):
+    """A previous manifest we cannot use; its text comes from the catalogue.
+
+    A ValueError so that callers keep one `except`; `str()` is the French message, and
+    `message(lang)` gives it in the learner's language.
+    """
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def message(self, lang: str = "fr") -> str:
+        return message(f"manifest.{self.code}", lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message()
 
 
 def digest(path: Path) -> str:
@@ -44,16 +66,58 @@ def write(site_dir: Path, manifest: dict[str, Any]) -> None:
 
 
 def read(path: Path) -> dict[str, Any]:
-    """A manifest file, or the site folder that holds one; ValueError when unreadable."""
+    """A manifest file, or the site folder that holds one; ManifestError (a ValueError)
+    when it cannot be used.
+
+    The file comes from a previous build or from anyone (`--depuis`, `depuis:`), so it is
+    read as untrusted: a size limit before reading (a FIFO or /dev/zero never ends), and
+    the shape `compare` relies on checked entry by entry, so that a wrong manifest is one
+    clear sentence, never a traceback.
+    """
     if path.is_dir():
         path = path / FILENAME
+    return validate(_load_json(path))
+
+
+def _load_json(path: Path) -> object:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(str(error)) from None
+        if not path.is_file():
+            raise ManifestError("not-a-file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise ManifestError("unreadable", detail=error.strerror or type(error).__name__) from None
+    if len(raw) > MAX_BYTES:
+        raise ManifestError("too-large", limit=MAX_BYTES // (1024 * 1024))
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ManifestError("not-json", line=1, column=1) from None
+    except json.JSONDecodeError as error:
+        raise ManifestError("not-json", line=error.lineno, column=error.colno) from None
+    except RecursionError:
+        raise ManifestError("too-deep") from None
+
+
+def validate(data: object) -> dict[str, Any]:
+    """The manifest if it has the shape `compare` and the changes page rely on."""
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-        raise ValueError(f"{path}: not a Cheminement manifest")
+        raise ManifestError("not-manifest")
+    found = data.get("format", FORMAT)
+    if found != FORMAT:
+        raise ManifestError("bad-format", found=_short(found), expected=FORMAT)
+    for source, entry in data["files"].items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str):
+            raise ManifestError("bad-entry", path=_short(source))
+        if any(not isinstance(entry.get(key, ""), str) for key in ("title", "kind")):
+            raise ManifestError("bad-entry", path=_short(source))
     return data
+
+
+def _short(value: object) -> str:
+    """A value as a message quotes it: short, and never the repr of a huge structure."""
+    text = value if isinstance(value, str) else repr(value) if isinstance(value, (int, float, bool)) or value is None else type(value).__name__
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 @dataclass

@@ -16,6 +16,27 @@ from .dates import PartialDate
 from .messages import message
 
 
+# The suffixes MkDocs renders as pages (`mkdocs.utils.markdown_extensions`). Every file
+# with one of them is a note to us, whatever its case: a private `x.markdown` read as an
+# asset would be rendered and published by MkDocs without its visibility ever being read.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+
+
+def is_markdown(path: str) -> bool:
+    """Whether a file is a Markdown note or page (any case: `X.MD` too, see load.py)."""
+    return path.lower().endswith(MARKDOWN_SUFFIXES)
+
+
+def markdown_stem(path: str) -> str:
+    """The file name without its Markdown suffix: `recits/a.b.markdown` -> `a.b`."""
+    name = path.rsplit("/", 1)[-1]
+    lowered = name.lower()
+    for suffix in MARKDOWN_SUFFIXES:
+        if lowered.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 class Kind(enum.StrEnum):
     PARCOURS = "parcours"
     RECIT = "recit"
@@ -164,6 +185,9 @@ class Page:
     visibility: Visibility | None = None  # as declared; publish.py decides
     meta: dict[str, Any] = field(default_factory=dict)
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+    # What the publishing engine may see of the front matter (engine_meta.py): checked,
+    # and escaped where the theme prints values raw. Never the learner's raw values.
+    engine_meta: dict[str, Any] = field(default_factory=dict)
 
     def line_of(self, *path: str | int) -> int | None:
         return self.lines.get(tuple(path))

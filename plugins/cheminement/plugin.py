@@ -12,7 +12,7 @@ Event flow of one build (`serve` repeats it in full on every change):
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import gc
 import html
 import os
@@ -20,7 +20,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import markdown
@@ -33,16 +33,18 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
-from . import biblio, changes, manifest, theme
+from . import biblio, changes, engine_meta, manifest, mkdocs_files, schema, snippets, theme
 from . import views as views_module
 from . import wikilinks
-from .check import analyse
+from .check import Report, analyse
 from .config import CheminementConfig
 from .dates import PartialDate
 from .messages import language, message
-from .model import CompetencePage, Kind, Note, Portfolio, Problem, Retour
+from .model import MARKDOWN_SUFFIXES, CompetencePage, Kind, Note, Portfolio, Problem, Retour, Severity, is_markdown
 from .model import Page as CorePage
-from .publish import Publication, local_target, publish, redact_links
+from .markup import make_inert, redact_private_links
+from .mdsource import redact_markdown, strip_comments
+from .publish import Publication, publish
 from .render import Renderer
 from .settings import Settings
 
@@ -56,8 +58,6 @@ SINCE_VARIABLE = "CHEMINEMENT_DEPUIS"
 ROBOTS = '<meta name="robots" content="noindex, nofollow">'
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>])")
-_HTML_LINK = re.compile(r"<a\b[^>]*?\bhref=\"([^\"]*)\"[^>]*>(.*?)</a>", re.DOTALL | re.IGNORECASE)
-_HTML_IMAGE = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]*)\"[^>]*>", re.IGNORECASE)
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
 
 log = get_plugin_logger(__name__)
@@ -66,6 +66,26 @@ log = get_plugin_logger(__name__)
 def _theme_dir() -> Path:
     """Our templates and CSS: the `cheminement.theme` package (themes/cheminement here)."""
     return Path(theme.__file__).resolve().parent
+
+
+def _guarded(handler: Callable[..., str | None]) -> Callable[..., str | None]:
+    """`on_page_content`, safe whichever branch returns.
+
+    The learner's HTML is made inert and redacted before the handler sees it (notes keep it
+    as their search text), and the page's final content is redacted again: generated panels,
+    feedback and the learner's own pages alike, even when the handler returns None.
+    """
+
+    @functools.wraps(handler)
+    def on_page_content(self: CheminementPlugin, html_content: str, /, **context: Any) -> str | None:
+        if self.settings is None:
+            return handler(self, html_content, **context)
+        source = context["page"].file.src_uri
+        html_content = self._redact_html(self._inert(html_content, source), source)
+        content = handler(self, html_content, **context)
+        return self._redact_html(html_content if content is None else content, source)
+
+    return on_page_content
 
 
 class CheminementPlugin(BasePlugin[CheminementConfig]):
@@ -82,6 +102,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.renderer: Renderer | None = None
         self.link_index: wikilinks.LinkIndex | None = None
         self.publication: Publication | None = None
+        self.report: Report | None = None
         self.preview = False
         self.changes: changes.Changed | None = None
         self.citations: views_module.Citations | None = None
@@ -102,8 +123,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._reset()
-        if not self.config.enabled:
-            return None
+        # `enabled: false` turns our pages off, never privacy: the filter always runs.
         self.settings = self.settings_for(config)
         # Private notes are shown only in a local preview that the learner asked for.
         asked = self.config.apercu_prive or os.environ.get(PREVIEW_VARIABLE, "").lower() in ("1", "true", "oui", "yes")
@@ -113,6 +133,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             config.theme["font"] = False
             if "analytics" in config.extra:
                 del config.extra["analytics"]
+        if not self.config.enabled:
+            return config
         theme_dir = str(_theme_dir())
         if theme_dir not in config.theme.dirs:
             # After the learner's custom_dir, before Material: our templates are namespaced
@@ -135,7 +157,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             bibliography=Path(options.bibliographie) if options.bibliographie else None,
             bibliography_page=options.page_bibliographie,
             folders={name: Kind(kind) for name, kind in options.dossiers.items()},
-            private_folders=tuple(f.strip("/") for f in options.dossiers_prives),
+            private_folders=tuple(options.dossiers_prives),
             explicit_publication=options.publication == "explicite",
             lang=options.langue or language(config.theme.get("language")),
             competence_index=options.page_competences,
@@ -161,32 +183,58 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         try:
             return changes.Since(manifest=manifest.read(path), label=value)
         except ValueError as error:
-            raise PluginError(message("since.invalid", lang, value=value, detail=error)) from None
+            raise PluginError(message("since.invalid", lang, value=value, detail=_in_language(error, lang))) from None
 
     # -- Files: load, validate, publish, generate -------------------------------------------
 
-    @event_priority(-50)  # late: after plugins that add files of their own
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        """Priority -50: run after file producers, like Material's blog."""
+    @event_priority(100)  # first: no other plugin may read a private file
+    def _keep_private_out(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Read and check every note, fail on errors, take private files out of the build."""
         if self.settings is None:
             return None
         settings = self.settings
-        docs_dir = os.path.normpath(config.docs_dir)
-        ours = [
-            f for f in files
-            if f.src_dir and os.path.normpath(f.src_dir) == docs_dir and not f.inclusion.is_excluded()
-        ]
+        mkdocs_files.ensure_first(config, self._keep_private_out, settings.lang)
+        ours = mkdocs_files.of_portfolio(files, config)
+        settings.excluded = frozenset(f.src_uri for f in ours if f.inclusion.is_excluded())
         report = analyse(settings, [f.src_uri for f in ours])
-        for problem in report.warnings:
-            log.warning(_describe(problem, settings.lang))
-        if report.errors:
-            details = "\n".join(_describe(p, settings.lang) for p in report.errors)
-            raise PluginError(f"{message('build.failed', settings.lang, count=len(report.errors))}\n{details}")
-
-        self.publication = publication = publish(report.portfolio, settings, preview=self.preview)
+        publication = publish(report.portfolio, settings, preview=self.preview)
+        problems = report.problems + self._snippet_problems(config, publication)
+        for problem in problems:
+            if problem.severity is not Severity.ERROR:
+                log.warning(_describe(problem, settings.lang))
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        if errors:
+            details = "\n".join(_describe(p, settings.lang) for p in errors)
+            raise PluginError(f"{message('build.failed', settings.lang, count=len(errors))}\n{details}")
+        self.report, self.publication = report, publication
         self._remove_private(files, ours, publication)
+        for file in ours:
+            # Links out of the portfolio are errors above; should one get through, MkDocs,
+            # which follows links, must still not copy another folder into the site.
+            if file.src_uri in files.src_uris and mkdocs_files.leaves(file, settings.docs_dir):
+                mkdocs_files.remove(files, file)
         if self.is_dirty:
-            _force_rebuild(files)
+            mkdocs_files.force_rebuild(files)
+        return files
+
+    def _snippet_problems(self, config: MkDocsConfig, publication: Publication) -> list[Problem]:
+        """Transclusions (`--8<--`) of files that are not published, in published pages."""
+        snippet_config = mkdocs_files.snippet_bases(config)
+        if snippet_config is None or self.settings is None:
+            return []
+        bases, appended = snippet_config
+        public = publication.public
+        published = {p.path for p in [*public.notes, *public.pages]} | set(public.assets)
+        project = Path(config.config_file_path or config.docs_dir).parent
+        return snippets.refused([*public.notes, *public.pages], bases, self.settings.docs_dir, project,
+                                published, appended)
+
+    @event_priority(-50)  # late: after plugins that add files of their own, like Material's blog
+    def _generate(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Views over the public portfolio, and the generated pages as `File.generated`."""
+        if self.settings is None or self.publication is None or self.report is None or not self.config.enabled:
+            return None
+        settings, report, publication = self.settings, self.report, self.publication
         public = publication.public
         self.views = views = views_module.build(public, settings, settings.newest_first)
         self.renderer = Renderer(config.theme.dirs, settings, public.referentiel, views, frozenset(publication.previewed))
@@ -209,6 +257,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         gc.freeze()
         return files
 
+    on_files = CombinedEvent(_keep_private_out, _generate)
+
     def _remove_private(self, files: Files, ours: list[File], publication: Publication) -> None:
         """Private notes and files leave MkDocs's files: excluded, not merely hidden."""
         assert self.settings is not None
@@ -218,8 +268,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         sources = {_src_uri(path, settings.docs_dir) for path in (settings.referentiel_path, settings.bibliography) if path}
         for file in ours:
             if file.src_uri in self.private_paths or file.src_uri in sources:
-                files.remove(file)
-                _remove_stale_output(file)
+                mkdocs_files.remove(files, file)
 
     def _attach_pages(self, files: Files, config: MkDocsConfig, public: Portfolio, since: changes.Since | None) -> None:
         """Give every page we render a role, generating the ones the learner did not write."""
@@ -262,7 +311,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return changes.Changed(
                 new=[p for p in diff.new if p in notes],
                 changed=[p for p in diff.changed if p in notes],
-                removed=sum(1 for p in diff.removed if p.endswith(".md")),
+                removed=sum(1 for p in diff.removed if is_markdown(p)),
             )
         assert since.date is not None
         return changes.Changed(changed=sorted(changes.modified_since(self.settings.docs_dir, sorted(notes), since.date)))
@@ -328,6 +377,13 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return None
         kind, subject = role
         title = self._title(kind, subject, page)
+        # MkDocs parsed the front matter itself and Material prints some values raw: the
+        # theme sees only what our reader checked and escaped (engine_meta.py).
+        read = subject.page if isinstance(subject, views_module.CompetenceView) else subject
+        if not isinstance(read, CorePage) and self.publication is not None:
+            read = next((p for p in self.publication.public.pages if p.path == page.file.src_uri), None)
+        if isinstance(read, CorePage):
+            page.meta = _engine_meta(page.meta, read)
         if title:
             # Material prints page.title raw into <title>, the header and every page's nav.
             page.meta["title"] = html.escape(title, quote=False)
@@ -342,7 +398,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if isinstance(subject, CorePage):
             # Our own parse of the body: MkDocs would render broken front matter as text.
             body = wikilinks.replace(body, lambda link: self._wikilink(link, source))
-        body = redact_links(body, source, self.private_paths)
+        body = redact_markdown(strip_comments(body), source, self.private_paths)
         if self.formatter is not None and self.citations is not None and source in self.citations.by_page:
             formatter = self.formatter
             body = wikilinks.sub_outside_code(biblio.CITATION, lambda m: _cite(formatter, m), body)
@@ -385,14 +441,13 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         note = self.views.notes[(target.kind, target.id)]
         return note.path, note.title
 
+    @_guarded  # html_content arrives inert and redacted; what is returned is redacted again
     def on_page_content(self, html_content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         source = page.file.src_uri
         role = self.roles.get(source)
         if role is None or self.renderer is None or self.views is None:
-            return self._redact_html(html_content, source) if self.publication else None
+            return None
         kind, subject = role
-        if _may_link_privately(subject):
-            html_content = self._redact_html(html_content, source)
         if kind == "page":
             return html_content + self._references(source)
         renderer = self.renderer
@@ -451,11 +506,11 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         extensions, configs = self.markdown_options
         bodies = {}
         for retour in retours:
-            body = redact_links(retour.body, retour.path, self.private_paths)
+            body = redact_markdown(strip_comments(retour.body), retour.path, self.private_paths)
             body = wikilinks.replace(body, lambda link: self._wikilink_url(link, url_for))
             rendered = markdown.markdown(body, extensions=extensions, extension_configs=configs)
-            # Raw HTML and reference links in the coach's text, resolved from the note's place.
-            bodies[retour.path] = self._redact_html(rendered, retour.path)
+            # Raw HTML in the coach's text: inert, its links resolved from the note's place.
+            bodies[retour.path] = self._redact_html(self._inert(rendered, retour.path), retour.path)
         return self.renderer.feedback(retours, url_for, bodies)
 
     def _wikilink_url(self, link: wikilinks.Wikilink, url_for: Callable[[str], str]) -> str:
@@ -466,16 +521,16 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         return f"[{_md_escape(link.text or title)}](<{url_for(path)}>)"
 
     def _redact_html(self, content: str, source: str) -> str:
-        """Safety net for links in raw HTML or reference-style Markdown to private files."""
-        private = self.private_paths
-        if not private:
-            return content
-        content = _HTML_LINK.sub(
-            lambda m: m.group(2) if local_target(html.unescape(m.group(1)), source) in private else m.group(0), content
-        )
-        return _HTML_IMAGE.sub(
-            lambda m: "" if local_target(html.unescape(m.group(1)), source) in private else m.group(0), content
-        )
+        """Every link, image or embed naming a private file removed, whatever its form."""
+        return redact_private_links(content, source, self.private_paths)
+
+    def _inert(self, content: str, source: str) -> str:
+        """HTML from a note made inert; what was refused is a warning on that note."""
+        content, findings = make_inert(content, self.config.services_tiers)
+        lang = self.settings.lang if self.settings else "fr"
+        for finding in findings:
+            log.warning(f"{source}: {finding.message(lang)} {finding.suggestion(lang)}")
+        return content
 
     # -- What the search index sees ------------------------------------------------------
 
@@ -534,7 +589,9 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if self.config.pied_de_page:
             parts.append(f'<p class="chm-legal__footer">{html.escape(self.config.pied_de_page)}</p>')
         if self.config.mentions_legales:
-            parts.append(f'<div class="chm-legal__notice">{markdown.markdown(self.config.mentions_legales)}</div>')
+            # Markdown from a configuration file: rendered like a note's text, made inert like it.
+            notice, _ = make_inert(markdown.markdown(self.config.mentions_legales), self.config.services_tiers)
+            parts.append(f'<div class="chm-legal__notice">{notice}</div>')
         return f'<div class="chm-legal">{"".join(parts)}</div>' if parts else ""
 
     def _footer(self, output: str) -> str:
@@ -579,6 +636,27 @@ def _describe(problem: Problem, lang: str) -> str:
     where = problem.file + (f":{problem.line}" if problem.line else "")
     suggestion = problem.suggestion(lang)
     return f"{where}: {problem.message(lang)}" + (f" {suggestion}" if suggestion else "")
+
+
+def _engine_meta(current: dict[str, Any], read: CorePage) -> dict[str, Any]:
+    """What the theme sees of a page's meta: the learner's values only as our reader checked them.
+
+    Keys from the note's front matter are replaced by their checked, escaped version
+    (`read.engine_meta`); keys other plugins added (a revision date) stay; engine keys from
+    another source (Material's meta plugin reads `.meta.yml` files of the portfolio) are
+    checked and escaped the same way.
+    """
+    from_learner = {key for key in current if schema.canonical_key(str(key)) in read.meta}
+    others = {key: value for key, value in current.items() if key not in from_learner}
+    engine_keys = {key: value for key, value in others.items() if key in schema.ENGINE_KEYS}
+    checked, _ = engine_meta.build(engine_keys)
+    kept = {key: value for key, value in others.items() if key not in schema.ENGINE_KEYS and key != "title"}
+    return {**kept, **checked, **read.engine_meta}
+
+
+def _in_language(error: ValueError, lang: str) -> str:
+    """A manifest error's text in the learner's language (other errors as they are)."""
+    return error.message(lang) if isinstance(error, manifest.ManifestError) else str(error)
 
 
 def _md_escape(text: str) -> str:
@@ -650,34 +728,19 @@ def _preview_banner(lang: str) -> str:
     return f'<p class="chm-private-banner" role="note"><strong>{label}</strong></p>\n'
 
 
-def _remove_stale_output(file: File) -> None:
-    """Delete what an earlier build wrote for a now-private file (`--dirty` keeps site/)."""
-    target = Path(file.abs_dest_path)
-    if target.is_file():
-        target.unlink()
-        with contextlib.suppress(OSError):
-            target.parent.rmdir()  # only when empty, e.g. recits/x/ of recits/x/index.html
-
-
-def _force_rebuild(files: Files) -> None:
-    """Under --dirty MkDocs rebuilds only pages whose own source changed, but every page
-    shows data from others (backlinks, indexes, nav): a note made private would stay on the
-    pages that cite it. Removing their output makes MkDocs rebuild them all."""
-    for file in files.documentation_pages():
-        with contextlib.suppress(OSError):
-            Path(file.abs_dest_path).unlink()
-
-
 def _nav_sources(url: str) -> set[str]:
     """The source paths a hand-written nav URL may point at (`a.md#x`, `a/`, `/a/`…)."""
     path = urlsplit(url).path.strip().lstrip("/")
     while path.startswith("./"):
         path = path[2:]
     if path.endswith("/"):
-        return {path.rstrip("/") + ".md", path + "index.md", path + "README.md"}
-    if path.endswith(".html"):
-        return {path[: -len(".html")] + ".md", path.replace("index.html", "index.md")}
-    return {path}
+        stems = {path.rstrip("/"), path + "index", path + "README"}
+    elif path.endswith(".html"):
+        stems = {path[: -len(".html")], path.replace("index.html", "index")}
+    else:
+        return {path}
+    # Any suffix MkDocs renders: a private `notes/x.markdown` is served at `notes/x/` too.
+    return {stem + suffix for stem in stems for suffix in MARKDOWN_SUFFIXES}
 
 
 def _drop_private_links(items: list, private: dict[str, object]) -> None:
@@ -690,20 +753,6 @@ def _drop_private_links(items: list, private: dict[str, object]) -> None:
 
 def _is_within(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
-
-
-def _may_link_privately(subject: object) -> bool:
-    """Whether a page's own HTML may hold a link that MkDocs left pointing at a private file.
-
-    Inline Markdown links were redacted before rendering; what remains possible is raw HTML
-    and reference-style links. Our generated fragments link to public pages only.
-    """
-    if isinstance(subject, views_module.CompetenceView):
-        subject = subject.page
-    if not isinstance(subject, CorePage):
-        return False
-    body = subject.body
-    return "<a" in body or "<img" in body or "]:" in body or "src=" in body
 
 
 def _src_uri(path: Path, docs_dir: Path) -> str | None:

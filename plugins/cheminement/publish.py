@@ -16,21 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .model import Note, Page, Portfolio, Trace, Visibility
+from .mdsource import redact_markdown
+from .model import Note, Page, Portfolio, Retour, Trace, Visibility
 from .settings import Settings
-from .wikilinks import sub_outside_code
 
 # Relative targets of Markdown links and images, and of HTML src/href attributes.
 _MD_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
 _HTML_TARGET = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-# An inline Markdown link or image: [text](target "title") or ![alt](target).
-_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(?:<([^>\n]*)>|([^)\s]+))(?:\s+[\"'][^)]*)?\)")
 # Anything in a private note's text that could name a file: mentioning is using (fail closed).
 _WORD = re.compile(r"[^\s\"'<>()\[\]|,;=]+")
-
-
-def in_private_folder(path: str, settings: Settings) -> bool:
-    return any(path == folder or path.startswith(folder.rstrip("/") + "/") for folder in settings.private_folders)
 
 
 class Reason(enum.StrEnum):
@@ -38,18 +32,26 @@ class Reason(enum.StrEnum):
 
     DECLARED = "declared"  # visibilite: prive, or draft: true
     FOLDER = "folder"  # in a private folder such as journal/
+    KIND = "kind"  # a coach's feedback note: private unless marked public, wherever it is
+    EXCLUDED = "excluded"  # left out by the engine's own settings (exclude_docs, draft_docs)
     EXPLICIT = "explicit"  # publication: explicite and not marked public
     PRIVATE_ONLY = "private-only"  # a file that only private notes use
 
 
 def private_reason(page: Page, settings: Settings) -> Reason | None:
     """Why one note or page stays private, or None when it is published."""
+    if page.path in settings.excluded:
+        return Reason.EXCLUDED
     if page.visibility is Visibility.PRIVATE:
         return Reason.DECLARED
     if page.visibility is Visibility.PUBLIC:
         return None
-    if in_private_folder(page.path, settings):
+    if settings.is_in_private_folder(page.path):
         return Reason.FOLDER
+    if isinstance(page, Retour):
+        # Feedback is private by its nature, not by where it was saved: a `retours` folder
+        # left out of `dossiers_prives` must not publish what a coach wrote.
+        return Reason.KIND
     # In explicit mode a note is published only when it says so; ordinary pages (home,
     # about) stay published unless marked private.
     if settings.explicit_publication and isinstance(page, Note):
@@ -81,9 +83,17 @@ class Publication:
 def publish(portfolio: Portfolio, settings: Settings, preview: bool = False) -> Publication:
     """Split the portfolio into what is published and what stays private."""
     publication = _split(portfolio, settings)
-    if preview:
-        return Publication(portfolio, {}, set(publication.private))
-    return publication
+    if not preview:
+        return publication
+    # The preview shows private notes in place, but not what the engine itself leaves out.
+    left_out = {path: reason for path, reason in publication.private.items() if reason is Reason.EXCLUDED}
+    shown = Portfolio(
+        portfolio.referentiel,
+        [n for n in portfolio.notes if n.path not in left_out],
+        [p for p in portfolio.pages if p.path not in left_out],
+        [a for a in portfolio.assets if a not in left_out],
+    )
+    return Publication(shown, left_out, set(publication.private) - set(left_out))
 
 
 def _split(portfolio: Portfolio, settings: Settings) -> Publication:
@@ -110,11 +120,13 @@ def _split(portfolio: Portfolio, settings: Settings) -> Publication:
         else:
             used_by_public.update(_referenced_assets(page, assets))
     for asset in sorted(assets):
-        if asset in used_by_public:
+        if asset in settings.excluded:
+            private[asset] = Reason.EXCLUDED
+        elif asset in used_by_public:
             public.assets.append(asset)
         elif asset in used_by_private:
             private[asset] = Reason.PRIVATE_ONLY
-        elif in_private_folder(asset, settings):
+        elif settings.is_in_private_folder(asset):
             private[asset] = Reason.FOLDER
         else:
             public.assets.append(asset)
@@ -167,15 +179,6 @@ def redact_links(body: str, page_path: str, private_paths: Set[str]) -> str:
     """Markdown links and images to private notes or files become their text alone.
 
     A learner may link a private note from a public one; the link must not reveal that the
-    note exists, nor its address.
+    note exists, nor its address. See `mdsource.redact_markdown`, which this calls.
     """
-    if not private_paths or "](" not in body:
-        return body
-
-    def render(match: re.Match[str]) -> str:
-        target = match.group(3) if match.group(3) is not None else match.group(4)
-        if local_target(target, page_path) in private_paths:
-            return match.group(2)
-        return match.group(0)
-
-    return sub_outside_code(_MD_LINK, render, body)
+    return redact_markdown(body, page_path, private_paths)

@@ -49,10 +49,16 @@ REQUIRED_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.RETOUR: ("auteur", "date", "sur"),
 }
 
-# Keys that MkDocs, Material or common plugins read: never "unknown".
+# Keys that MkDocs, Material or common plugins read: never "unknown". They are the keys
+# engine_meta.py passes on to the engine, checked (`title` and `author` are spelt `titre`
+# and `auteur` here, their canonical form); any other key never reaches the theme.
+# Material: title, description, author, tags, template, hide, icon, status, subtitle,
+# search, comments, social; its blog: authors, categories, slug, pin, links, readtime;
+# mkdocs-macros: render_macros.
 ENGINE_KEYS = (
     "template", "hide", "search", "icon", "status", "subtitle", "render_macros",
     "comments", "description", "authors", "categories", "slug", "pin", "links",
+    "social", "readtime",
 )
 
 # Accented spellings fold onto the canonical keys by themselves (`début` -> `debut`);
@@ -112,6 +118,20 @@ EXAMPLES = {
     "auteur": "Prénom Nom",
     "sur": "identifiant-de-la-note",
 }
+
+
+# Every key a note of some kind knows.
+ALL_KEYS = tuple(dict.fromkeys(COMMON_KEYS + tuple(k for keys in KIND_KEYS.values() for k in keys)))
+
+# The keys that decide visibility, and what a misspelling of them looks like: a key close
+# to one of these (case and accents aside) is an error and keeps the note private. Other
+# generators' keys (Jekyll's `published: false`, `hidden: true`) count when spelt exactly:
+# `hidde` is closer to Material's `hide` than to a visibility.
+VISIBILITY_KEYS = ("visibilite", "draft")
+VISIBILITY_LOOKALIKES = (
+    "visibilite", "visibility", "draft", "brouillon", "prive", "privee", "private", "public", "publique",
+)
+FOREIGN_VISIBILITY_KEYS = ("published", "hidden")
 
 
 def canonical_key(key: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,27 @@ class Settings:
     dossier_page: str | None = "dossier.md"  # None: no dossier
     bibliography_page: str = "bibliographie.md"
     newest_first: bool = True  # timeline order
+    # Source paths the engine leaves out of the site (MkDocs' exclude_docs, draft_docs):
+    # they are never published, and what they use counts as used by a private note.
+    excluded: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.private_folders = tuple(folder_key(f) for f in self.private_folders)
+
+    def is_in_private_folder(self, path: str) -> bool:
+        """Whether a source path lies in a private folder, whatever its case or spelling.
+
+        `Journal/`, `./journal`, `journal/` and a decomposed `é` all name the same folder on
+        the learner's disk (macOS and Windows ignore case): a comparison that missed one of
+        them would publish the folder (fail open).
+        """
+        key = folder_key(path)
+        return any(folder == "." or key == folder or key.startswith(folder + "/") for folder in self.private_folders)
+
+    def kind_of_folder(self, top: str) -> Kind | None:
+        """The note kind of a top-level folder, compared like private folders."""
+        wanted = folder_key(top)
+        return next((kind for name, kind in self.folders.items() if folder_key(name) == wanted), None)
 
     @property
     def referentiel_path(self) -> Path:
@@ -48,3 +71,10 @@ class Settings:
     def competence_page(self, competence_id: str) -> str:
         """A competence's page: the learner's `competences/<id>.md` when it exists."""
         return f"{self.folder_of(Kind.COMPETENCE)}/{competence_id}.md"
+
+
+def folder_key(path: str) -> str:
+    """A folder or file path in the form used to compare it: `./Journal/` -> `journal`."""
+    text = unicodedata.normalize("NFC", path.strip().replace("\\", "/"))
+    normal = posixpath.normpath("/" + text).lstrip("/")  # "/" first: "../x" cannot climb out
+    return (normal or ".").casefold()

@@ -1,0 +1,180 @@
+"""One learner's portfolio, built inside a child process that `build-all` started and limits.
+
+`python -I -m cheminement.isolated JOB.json` runs here. Everything that touches the
+learner's files happens in this process: reading their mkdocs.yml through the allow-list
+(learner.py), checking and staging the portfolio (stage.py), building the stage with
+MkDocs. The parent gave it an emptied environment (no CI token to copy), a scratch HOME,
+and a time limit; the first thing it does is to cap its own memory and file sizes, before
+it reads a byte of the learner's. MkDocs never sees the learner's mkdocs.yml: it builds a
+configuration written here from validated values, so no hook, plugin, Markdown extension
+or template of the learner's runs or reads anything.
+
+The outcome goes to a JSON file that the parent reads; the site goes to the staging
+folder that the parent swaps in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sys
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .settings import Settings
+    from .stage import Stage
+
+EXIT_MEMORY = 3  # the memory limit was reached (MemoryError)
+MAX_DETAIL_LINES = 3
+
+
+def apply_limits(memory: int | None, file_size: int | None) -> None:
+    """Cap this process: address space (memory) and the size of any file it writes (POSIX)."""
+    import resource  # noqa: PLC0415 - POSIX only, like build-all
+
+    def lower(kind: int, value: int) -> None:
+        _, hard = resource.getrlimit(kind)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)  # never above the machine's
+        resource.setrlimit(kind, (value, value))
+
+    lower(resource.RLIMIT_CORE, 0)
+    if memory:
+        lower(resource.RLIMIT_AS, memory)
+    if file_size:
+        lower(resource.RLIMIT_FSIZE, file_size)
+
+
+def main(argv: list[str]) -> int:
+    job = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    apply_limits(job.get("memory"), job.get("file_size"))
+    try:
+        result = build(job)
+    except MemoryError:
+        os._exit(EXIT_MEMORY)  # noqa: SLF001 - nothing more can be allocated to report it
+    except Exception as error:  # noqa: BLE001 - an unexpected failure is this learner's outcome
+        traceback.print_exc()
+        result = {"status": "failed", "errors": 1, "detail": f"{type(error).__name__}: {error}"}
+    Path(job["result"]).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+class _Records(logging.Handler):
+    """MkDocs' warnings and errors, counted and kept for the summary table."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def build(job: dict[str, Any]) -> dict[str, Any]:
+    from .institution import Institution  # noqa: PLC0415 - after the limits are set
+    from .learner import Refused, read_learner  # noqa: PLC0415
+    from .stage import StageError, build_stage  # noqa: PLC0415
+    from .stage_config import check_files, settings_for, write_config  # noqa: PLC0415
+
+    institution = Institution.from_dict(job["institution"])
+    folder, scratch, lang = Path(job["folder"]), Path(job["scratch"]), institution.lang
+    try:
+        learner = read_learner(folder, lang)
+        settings, options = settings_for(learner, institution)
+        lang = settings.lang
+        check_files(folder, settings, institution, lang)
+    except Refused as error:
+        return {"status": "failed", "errors": 1, "detail": str(error)}
+    ignored = _ignored(learner.ignored, lang)
+    try:
+        stage = build_stage(settings, scratch / "stage")
+    except StageError as error:
+        errors = error.report.errors
+        lines = [_describe(p, lang) for p in errors]
+        return {"status": "failed", "errors": len(errors), "warnings": len(error.report.warnings),
+                "detail": _detail(lines, ignored)}
+    config_file = write_config(scratch, job["slug"], learner, institution, stage, options)
+    records = _Records()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(records)
+    failure = _run_mkdocs(config_file, Path(job["staging"]))
+    # Our plugin logs the stage's problems again; the source report already counted them.
+    others = [r for r in records.records if not r.name.startswith("mkdocs.plugins.cheminement")]
+    warnings = len(stage.report.warnings) + sum(1 for r in others if r.levelno == logging.WARNING)
+    if failure is not None:
+        logged = [line for r in records.records if r.levelno >= logging.ERROR for line in r.getMessage().splitlines()]
+        return {"status": "failed", "errors": 1, "warnings": warnings,
+                "detail": _detail(logged or [failure], ignored)}
+    leak = audit_site(stage, settings, Path(job["staging"]), lang)
+    if leak is not None:
+        return {"status": "failed", "errors": 1, "warnings": warnings, "detail": _detail([leak], ignored)}
+    listed = bool(options.get("annuaire", True))
+    return {
+        "status": "built",
+        "errors": 0,
+        "warnings": warnings + (1 if ignored else 0),
+        "published": len(stage.publication.public.notes),
+        "detail": _detail([], ignored),
+        "name": learner.name if listed else "",
+        "programme": str(options.get("programme") or "") if listed else "",
+        "listed": listed,
+    }
+
+
+def audit_site(stage: Stage, settings: Settings, site: Path, lang: str) -> str | None:
+    """Search the built site for private content (audit.py); a message when any is found.
+
+    Defence in depth: the stage holds no private note, so this should never find one. It
+    runs here, with the allow-listed settings, rather than as `cheminement audit` in CI,
+    which would load the learner's mkdocs.yml with MkDocs (and so run its hooks).
+    """
+    from .audit import canaries, scan  # noqa: PLC0415
+    from .messages import message  # noqa: PLC0415
+
+    leaks = scan(site, canaries(stage.report.portfolio, stage.publication, settings.docs_dir))
+    if not leaks:
+        return None
+    return message("institution.leak", lang, count=len(leaks), site_file=leaks[0].site_file, source=leaks[0].canary.source)
+
+
+def _run_mkdocs(config_file: Path, staging: Path) -> str | None:
+    """Build the stage's configuration into `staging`; the error's text when it failed."""
+    from mkdocs.commands.build import build  # noqa: PLC0415
+    from mkdocs.config import load_config  # noqa: PLC0415
+    from mkdocs.exceptions import Abort, MkDocsException  # noqa: PLC0415
+
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        config = load_config(config_file=str(config_file), site_dir=str(staging))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (Abort, MkDocsException, OSError) as error:
+        return str(error) or type(error).__name__
+    return None
+
+
+def _describe(problem: Any, lang: str) -> str:
+    where = f"{problem.file}:{problem.line}" if problem.line else str(problem.file)
+    return f"{where}: {problem.message(lang)}"
+
+
+def _ignored(keys: list[str], lang: str) -> list[str]:
+    from .messages import message  # noqa: PLC0415
+
+    return [message("institution.ignored", lang, keys=", ".join(keys))] if keys else []
+
+
+def _detail(lines: list[str], ignored: list[str]) -> str:
+    """The first problems for the summary table, then the settings that were ignored."""
+    shown = lines[:MAX_DETAIL_LINES] + ([f"… (+{len(lines) - MAX_DETAIL_LINES})"] if len(lines) > MAX_DETAIL_LINES else [])
+    return "\n    ".join([*shown, *ignored])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

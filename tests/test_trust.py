@@ -1,0 +1,158 @@
+"""Under a plain `mkdocs build`, our filter decides before anything else reads a file.
+
+Each test builds a real site with a private canary and searches every byte of the output;
+each has a control showing the same configuration leaks without the rule it tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from mkdocs.exceptions import Abort
+
+from cheminement.cli import main
+from kit import Portfolio
+from test_privacy import canaries_in
+
+SECRET_POST = """\
+---
+date: 2025-01-10
+visibilite: prive
+---
+# Billet privé CANARYG001
+
+Ce que je n'écris que pour moi CANARYG002.
+"""
+
+
+def write_blog(folio: Portfolio) -> None:
+    folio.write("blog/index.md", "# Blog\n")
+    folio.write("blog/posts/secret.md", SECRET_POST)
+    folio.write("blog/posts/public.md", "---\ndate: 2025-02-01\n---\n# Billet public\n\nBonjour.\n")
+
+
+def test_a_plugin_listed_before_ours_never_sees_private_posts(portfolio: Portfolio) -> None:
+    write_blog(portfolio)
+    config = portfolio.root / "mkdocs.yml"
+    config.write_text("site_name: T\ndocs_dir: docs\ntheme: {name: material}\n"
+                      "plugins:\n  - blog\n  - search\n  - cheminement\n", encoding="utf-8")
+    site = portfolio.build()
+    assert (site / "blog" / "index.html").is_file()
+    assert canaries_in(site) == set()
+    # The control: Material's blog publishes the post when nothing takes it out first.
+    config.write_text("site_name: T\ndocs_dir: docs\ntheme: {name: material}\nplugins: [blog, search]\n",
+                      encoding="utf-8")
+    assert {"CANARYG001", "CANARYG002"} <= canaries_in(portfolio.build(site_dir=str(portfolio.root / "control")))
+
+
+def test_a_plugin_that_reads_files_before_our_filter_stops_the_build(portfolio: Portfolio,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    hook = portfolio.root / "lecteur.py"
+    hook.write_text(
+        "from mkdocs.plugins import event_priority\n\n"
+        "@event_priority(200)\n"
+        "def on_files(files, config):\n"
+        "    return files\n",
+        encoding="utf-8",
+    )
+    portfolio.configure(extra="hooks:\n  - lecteur.py\n")
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        portfolio.build()
+    assert "« lecteur.py »" in caplog.text and "avant" in caplog.text
+
+
+@pytest.mark.parametrize("options", ["enabled: false", "dossiers_prives: [./journal]",
+                                     "dossiers_prives: [Journal/]", "dossiers_prives: ['/journal/']"])
+def test_no_option_switches_privacy_off(portfolio: Portfolio, options: str) -> None:
+    portfolio.configure(options)
+    portfolio.write("journal/carnet.md", "---\ntitre: Carnet CANARYJ001\n---\nMes doutes CANARYJ002.\n")
+    portfolio.write("recits/cache.md", "---\ntitre: Caché CANARYJ003\ndate: 2024\nvisibilite: prive\n---\nTexte.\n")
+    assert canaries_in(portfolio.docs) >= {"CANARYJ001", "CANARYJ003"}  # the control
+    assert canaries_in(portfolio.build()) == set()
+
+
+@pytest.mark.parametrize("folder", ["Journal", "JOURNAL", "journal"])
+def test_the_private_folder_is_found_whatever_its_case(portfolio: Portfolio, folder: str) -> None:
+    portfolio.write(f"{folder}/carnet.md", "---\ntitre: Carnet CANARYK001\n---\nMes doutes CANARYK002.\n")
+    (portfolio.docs / folder / "croquis.png").write_bytes(b"\x89PNG CANARYK003")
+    assert canaries_in(portfolio.build()) == set()
+
+
+def test_feedback_stays_private_when_its_folder_is_not_listed(portfolio: Portfolio) -> None:
+    """`dossiers_prives: [journal]` (what `init` once wrote) must not publish coach feedback."""
+    portfolio.configure("dossiers_prives: [journal]")
+    portfolio.write("retours/avis.md", "---\nsur: ecoute-active\nauteur: Marie CANARYR001\ndate: 2025-03\n---\n"
+                                       "Un retour confidentiel CANARYR002.\n")
+    portfolio.write("Retours-bis/avis2.md", "---\ntype: retour\nsur: ecoute-active\nauteur: Paul\ndate: 2025-03\n---\n"
+                                            "Autre retour CANARYR003.\n")
+    assert canaries_in(portfolio.build()) == set()
+    published = portfolio.root / "public"
+    portfolio.write("retours/public.md", "---\nsur: ecoute-active\nauteur: Lou\ndate: 2025-04\nvisibilite: public\n---\n"
+                                         "Retour partagé PUBLICR004.\n")
+    site = portfolio.build(site_dir=str(published))
+    assert b"PUBLICR004" in b"".join(p.read_bytes() for p in site.rglob("*.html"))
+
+
+def test_init_starter_keeps_feedback_private(tmp_path: Path) -> None:
+    folder = tmp_path / "mon-portfolio"
+    assert CliRunner().invoke(main, ["init", str(folder)]).exit_code == 0
+    feedback = folder / "portfolio" / "retours" / "avis.md"
+    feedback.parent.mkdir(parents=True, exist_ok=True)
+    feedback.write_text("---\nsur: communiquer\nauteur: Marie\ndate: 2025-03\n---\nRetour CANARYI001.\n", encoding="utf-8")
+    site = Portfolio(folder)
+    (folder / "docs").mkdir(exist_ok=True)
+    assert canaries_in(site.build()) == set()
+
+
+def test_snippets_cannot_transclude_a_private_note(portfolio: Portfolio, caplog: pytest.LogCaptureFixture) -> None:
+    portfolio.write("journal/secret.md", "---\ntitre: Secret\n---\nMon secret CANARYS001.\n")
+    portfolio.write("recits/inclut.md", "---\ntitre: Inclut\ndate: 2025\n---\n\n--8<-- \"journal/secret.md\"\n")
+    extra = "markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [docs]\n"
+    (portfolio.root / "mkdocs.yml").write_text(
+        "site_name: T\ndocs_dir: docs\ntheme: {name: material}\nplugins: [search]\n" + extra, encoding="utf-8")
+    cwd = Path.cwd()
+    os.chdir(portfolio.root)  # pymdown-extensions resolves base_path from the working folder
+    try:
+        assert "CANARYS001" in canaries_in(portfolio.build(site_dir=str(portfolio.root / "control")))  # the control
+        portfolio.configure(extra=extra)
+        with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+            portfolio.build()
+        assert "recits/inclut.md:6" in caplog.text and "« journal/secret.md »" in caplog.text
+    finally:
+        os.chdir(cwd)
+
+
+def test_a_link_to_a_folder_outside_the_portfolio_is_not_followed(portfolio: Portfolio, tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    (outside / "note.md").write_text("---\ntitre: Ailleurs CANARYL001\n---\nTexte CANARYL002.\n", encoding="utf-8")
+    (outside / "image.png").write_bytes(b"\x89PNG CANARYL003")
+    (portfolio.docs / "partage").symlink_to(outside, target_is_directory=True)
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        portfolio.build()
+    assert "partage: « partage »" in caplog.text and "CANARYL" not in caplog.text
+    assert not portfolio.site.exists() or canaries_in(portfolio.site) == set()
+
+
+def test_the_legal_notice_is_made_inert(portfolio: Portfolio) -> None:
+    portfolio.configure("mentions_legales: 'Éditeur : moi. <script>window.__pwned=1</script>"
+                        "<img src=x onerror=\"window.__pwned=2\">'")
+    page = portfolio.build() / "index.html"
+    text = page.read_text(encoding="utf-8")
+    assert "Éditeur : moi." in text
+    assert "__pwned" not in text and "onerror" not in text
+
+
+def test_front_matter_without_fences_keeps_the_note_private(portfolio: Portfolio,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    portfolio.write("recits/sans.md", "visibilite: prive\ntitre: Sans tirets\ndate: 2025\n\nSecret CANARYU001.\n")
+    result = CliRunner().invoke(main, ["publication", str(portfolio.root / "mkdocs.yml"), "--format", "json"])
+    assert '"recits/sans.md"' in result.output.split('"private"')[1]
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        portfolio.build()
+    assert "recits/sans.md:1" in caplog.text
