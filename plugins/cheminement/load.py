@@ -7,21 +7,19 @@ whole list. A file that cannot be read at all becomes a problem, never an except
 from __future__ import annotations
 
 import difflib
-import os
 import posixpath
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from . import engine_meta, frontmatter, schema
 from .mdsource import strip_comments
+from .referentiel import load_referentiel
+from .scan import path_problem, scan_portfolio, unreadable_problem
 from .dates import PartialDate
 from .model import (
     MARKDOWN_SUFFIXES,
     CompetencePage,
-    Competence,
-    Domain,
     Kind,
     Note,
     Page,
@@ -31,8 +29,6 @@ from .model import (
     Recit,
     Ref,
     Retour,
-    Referentiel,
-    Scale,
     Severity,
     Trace,
     Visibility,
@@ -553,230 +549,7 @@ def _trace_link(reader: _Reader) -> str | None:
     return value
 
 
-# -- The référentiel -------------------------------------------------------------------------
-
-
-def load_referentiel(settings: Settings) -> tuple[Referentiel, list[Problem]]:
-    path = settings.referentiel_path
-    shown = Path(os.path.relpath(path, settings.docs_dir)).as_posix()
-    if not path.is_file():
-        # Without a référentiel the site still builds; only an explicit path must exist.
-        severity = Severity.ERROR if settings.referentiel else Severity.WARNING
-        return Referentiel(path=shown), [
-            Problem(shown, None, severity, "referentiel-missing", {"path": shown}, (("referentiel-missing.fix", {}),))
-        ]
-    refused = _referentiel_refused(path, shown, settings.docs_dir)
-    if refused is not None:
-        return Referentiel(path=shown), [refused]
-    text = frontmatter.decode(path.read_bytes())
-    # Key lines down to a competence's `ref` entries: domaines > n > competences > n > ref > key.
-    parsed = frontmatter.parse_yaml(text, depth=8) if isinstance(text, str) else text
-    if isinstance(parsed, frontmatter.SyntaxProblem):
-        return Referentiel(path=shown), [
-            Problem(shown, parsed.line, Severity.ERROR, parsed.code, parsed.params, ((f"{parsed.code}.fix", {}),))
-        ]
-    data, lines, _ = parsed
-    return _ReferentielReader(shown, lines).read(data)
-
-
-def _referentiel_refused(path: Path, shown: str, docs_dir: Path) -> Problem | None:
-    """A référentiel we must not read: a link out of the portfolio, or absurdly large.
-
-    The size is checked before reading, so a huge file costs nothing; a path given in the
-    configuration outside the portfolio is the configuration's choice and is read.
-    """
-    relative = os.path.relpath(path, docs_dir)
-    if not relative.startswith(".."):
-        refused, problem = _path_problem(docs_dir, Path(relative).as_posix(), set())
-        if refused:
-            return problem
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        return _unreadable_problem(shown, error)
-    if size > frontmatter.MAX_YAML_CHARS:
-        limit = frontmatter.MAX_YAML_CHARS // 1024
-        return Problem(shown, None, Severity.ERROR, "yaml-too-large", {"size": -(-size // 1024), "limit": limit},
-                       (("yaml-too-large.fix", {}),))
-    return None
-
-
-class _ReferentielReader:
-    def __init__(self, path: str, lines: dict[tuple[str | int, ...], int]) -> None:
-        self.path = path
-        self.lines = lines
-        self.problems: list[Problem] = []
-        self.seen: dict[str, int | None] = {}
-
-    def shape(self, what: str, *where: str | int, **params: object) -> None:
-        """A structural mistake; `what` names its message (`referentiel.<what>`)."""
-        line = self.lines.get(tuple(where)) if where else None
-        self.problems.append(
-            Problem(self.path, line, Severity.ERROR, f"referentiel.{what}", params, (("referentiel-shape.fix", {}),))
-        )
-
-    def unique(self, ident: str, line: int | None) -> bool:
-        if ident in self.seen:
-            self.problems.append(
-                Problem(self.path, line, Severity.ERROR, "referentiel-duplicate",
-                        {"id": ident, "first": self.seen[ident] or "?"}, (("referentiel-duplicate.fix", {}),))
-            )
-            return False
-        self.seen[ident] = line
-        return True
-
-    def read(self, data: object) -> tuple[Referentiel, list[Problem]]:
-        ref = Referentiel(path=self.path)
-        if data is None:
-            data = {}
-        if not isinstance(data, dict):
-            self.shape("not-mapping")
-            return ref, self.problems
-        data = {schema.canonical_key(str(k)): v for k, v in data.items()}
-        ref.title = str(data.get("titre") or "")
-        scale = data.get("echelle", data.get("scale"))
-        if scale is not None:
-            if isinstance(scale, list) and scale and all(isinstance(s, str) and s.strip() for s in scale):
-                if len({fold(s) for s in scale}) != len(scale):
-                    self.shape("scale-duplicate", "echelle")
-                ref.scale = Scale(tuple(s.strip() for s in scale))
-            else:
-                self.shape("scale-shape", "echelle")
-        domains = data.get("domaines", data.get("domains", []))
-        if not isinstance(domains, list):
-            self.shape("domains-shape", "domaines")
-            return ref, self.problems
-        for d_index, item in enumerate(domains):
-            domain = self.domain(d_index, item)
-            if domain:
-                ref.domains.append(domain)
-        return ref, self.problems
-
-    def domain(self, index: int, item: object) -> Domain | None:
-        where = ("domaines", index)
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            self.shape("domain-id", *where, number=index + 1)
-            return None
-        domain = Domain(item["id"], str(item.get("titre") or item.get("title") or item["id"]))
-        if not self.unique(domain.id, self.lines.get((*where, "id"))):
-            return None
-        comps = item.get("competences", [])
-        if not isinstance(comps, list):
-            self.shape("competences-shape", *where, "competences", domain=domain.id)
-            return domain
-        for c_index, comp in enumerate(comps):
-            c_where = (*where, "competences", c_index)
-            if not isinstance(comp, dict) or not isinstance(comp.get("id"), str):
-                self.shape("competence-id", *c_where, number=c_index + 1, domain=domain.id)
-                continue
-            line = self.lines.get((*c_where, "id"))
-            if not _ID.fullmatch(comp["id"]) or not self.unique(comp["id"], line):
-                if not _ID.fullmatch(comp["id"]):
-                    self.shape("bad-id", *c_where, "id", id=comp["id"])
-                continue
-            refs = comp.get("ref") or {}
-            domain.competences.append(
-                Competence(
-                    id=comp["id"],
-                    title=str(comp.get("titre") or comp.get("title") or comp["id"]),
-                    domain=domain.id,
-                    description=str(comp.get("description") or ""),
-                    refs={str(k): str(v) for k, v in refs.items()} if isinstance(refs, dict) else {},
-                    line=line,
-                )
-            )
-        return domain
-
-
 # -- The whole portfolio ----------------------------------------------------------------------
-
-
-def shown_path(path: str) -> str:
-    """A path as a report can print it: bytes that are not UTF-8 written `\\xe9`.
-
-    A folder made on another system may have names in Latin-1: `os.walk` gives them as
-    str with surrogates, which cannot be printed, written to JSON or made into a URL.
-    """
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def portfolio_files(docs_dir: Path) -> list[str]:
-    """Every file of the portfolio, as MkDocs sees it: hidden files and folders skipped."""
-    return scan_portfolio(docs_dir)[0]
-
-
-def scan_portfolio(docs_dir: Path) -> tuple[list[str], list[Problem]]:
-    """Every file of the portfolio, and the links to folders that we refuse to follow.
-
-    MkDocs follows links to folders; so do we, to check what it would publish, except a
-    link that leaves the portfolio, is broken or loops (`loop -> ..` would be walked until
-    the system gives up, publishing the same notes at every depth).
-    """
-    found: list[str] = []
-    problems: list[Problem] = []
-    for folder, dirs, files in os.walk(docs_dir, followlinks=True):
-        rel = Path(folder).relative_to(docs_dir).as_posix()
-        prefix = "" if rel == "." else f"{rel}/"
-        kept = []
-        for name in sorted(d for d in dirs if not d.startswith(".")):
-            code = _link_code(docs_dir, prefix + name) if os.path.islink(os.path.join(folder, name)) else None
-            if code is None:
-                kept.append(name)
-            else:
-                problems.append(_refusal(code, prefix + name))
-        dirs[:] = kept
-        found.extend(prefix + name for name in sorted(files) if not name.startswith("."))
-    return found, problems
-
-
-def _link_code(docs_dir: Path, rel: str) -> str | None:
-    """Why the link `rel` must not be followed (a catalogue code), or None when it may."""
-    link = docs_dir / rel
-    try:
-        target = link.resolve(strict=True)
-    except FileNotFoundError:
-        return "symlink-broken"
-    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a loop, later ones OSError
-        return "symlink-loop"
-    if not target.is_relative_to(docs_dir.resolve()):
-        return "symlink-outside"
-    if target.is_dir() and link.parent.resolve().is_relative_to(target):
-        return "symlink-loop"
-    return None
-
-
-def _refusal(code: str, rel: str) -> Problem:
-    shown = shown_path(rel)
-    return Problem(shown, None, Severity.ERROR, code, {"path": shown}, ((f"{code}.fix", {}),))
-
-
-def _path_problem(docs_dir: Path, path: str, reported: set[str]) -> tuple[bool, Problem | None]:
-    """Whether a file must be left out, and the problem to report (None when the link it
-    goes through was already reported): a name that is not UTF-8, or a link on its way
-    that leaves the portfolio, is broken or loops.
-
-    A link out of the portfolio is never read: it could be another learner's journal.
-    """
-    parts = path.split("/")
-    for depth in range(1, len(parts) + 1):
-        rel = "/".join(parts[:depth])
-        if not os.path.islink(docs_dir / rel):
-            continue
-        code = _link_code(docs_dir, rel)
-        if code is None:
-            continue
-        if rel in reported:
-            return True, None
-        reported.add(rel)
-        return True, _refusal(code, rel)
-    if shown_path(path) != path:
-        return True, _refusal("file-name-encoding", path)
-    return False, None
-
-
-def _unreadable_problem(path: str, error: OSError) -> Problem:
-    return Problem(path, None, Severity.ERROR, "file-unreadable", {"detail": error.strerror or type(error).__name__},
-                   (("file-unreadable.fix", {}),))
 
 
 def load_portfolio(settings: Settings, paths: Iterable[str] | None = None) -> tuple[Portfolio, list[Problem]]:
@@ -793,7 +566,7 @@ def load_portfolio(settings: Settings, paths: Iterable[str] | None = None) -> tu
         problems.extend(refused)
     reported = {p.params["path"] for p in problems if p.code.startswith("symlink-")}
     for path in paths:
-        refused, problem = _path_problem(docs_dir, path, reported)
+        refused, problem = path_problem(docs_dir, path, reported)
         if refused:
             problems.extend([problem] if problem else [])
             continue
@@ -803,7 +576,7 @@ def load_portfolio(settings: Settings, paths: Iterable[str] | None = None) -> tu
         try:
             raw = (docs_dir / path).read_bytes()
         except OSError as error:
-            problems.append(_unreadable_problem(path, error))
+            problems.append(unreadable_problem(path, error))
             portfolio.pages.append(Page(path=path, visibility=Visibility.PRIVATE))
             continue
         page, found = read_page(path, raw, settings)

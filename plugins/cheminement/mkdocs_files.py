@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from urllib.parse import urlsplit
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,10 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Link
 
 from .messages import message
+from .model import MARKDOWN_SUFFIXES
 
 SNIPPETS = "pymdownx.snippets"
 
@@ -93,3 +96,26 @@ def snippet_bases(config: MkDocsConfig) -> tuple[list[Path], list[str]] | None:
     bases = options.get("base_path", ["."])
     bases = [bases] if isinstance(bases, str) else list(bases)
     return [Path(os.path.abspath(b)) for b in bases], [str(p) for p in options.get("auto_append", [])]
+
+
+def nav_sources(url: str) -> set[str]:
+    """The source paths a hand-written nav URL may point at (`a.md#x`, `a/`, `/a/`…)."""
+    path = urlsplit(url).path.strip().lstrip("/")
+    while path.startswith("./"):
+        path = path[2:]
+    if path.endswith("/"):
+        stems = {path.rstrip("/"), path + "index", path + "README"}
+    elif path.endswith(".html"):
+        stems = {path[: -len(".html")], path.replace("index.html", "index")}
+    else:
+        return {path}
+    # Any suffix MkDocs renders: a private `notes/x.markdown` is served at `notes/x/` too.
+    return {stem + suffix for stem in stems for suffix in MARKDOWN_SUFFIXES}
+
+
+def drop_private_links(items: list, private: dict[str, object]) -> None:
+    for item in list(items):
+        if isinstance(item, Link) and not urlsplit(item.url).netloc and nav_sources(item.url) & set(private):
+            items.remove(item)
+        elif getattr(item, "children", None):
+            drop_private_links(item.children, private)

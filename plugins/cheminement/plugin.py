@@ -21,26 +21,25 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Link, Navigation
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
-from . import biblio, changes, engine_meta, manifest, mkdocs_files, schema, snippets, theme
+from . import biblio, changes, engine_meta, manifest, mkdocs_files, pagehtml, schema, snippets, theme
 from . import views as views_module
 from . import wikilinks
 from .check import Report, analyse
 from .config import CheminementConfig
 from .dates import PartialDate
 from .messages import language, message
-from .model import MARKDOWN_SUFFIXES, CompetencePage, Kind, Note, Portfolio, Problem, Retour, Severity, is_markdown
+from .model import CompetencePage, Kind, Note, Portfolio, Problem, Retour, Severity, is_markdown
 from .model import Page as CorePage
 from .markup import make_inert, redact_private_links
 from .mdsource import redact_markdown, strip_comments
@@ -55,10 +54,7 @@ PREVIEW_VARIABLE = "CHEMINEMENT_APERCU_PRIVE"
 # Generated pages left out of the search index: they only repeat what notes index.
 UNSEARCHED_ROLES = ("competences", "timeline", "listing", "changes", "dossier")
 SINCE_VARIABLE = "CHEMINEMENT_DEPUIS"
-ROBOTS = '<meta name="robots" content="noindex, nofollow">'
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>])")
-_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.DOTALL)
 
 log = get_plugin_logger(__name__)
 
@@ -343,7 +339,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return None
         if config.nav is not None:
             # A hand-written nav entry to a private page would show its title and address.
-            _drop_private_links(nav.items, self.publication.private if self.publication else {})
+            mkdocs_files.drop_private_links(nav.items, self.publication.private if self.publication else {})
             return nav
         if not self.config.navigation:
             return None
@@ -425,9 +421,9 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         assert self.views is not None and self.settings is not None
         path, title = self._wikilink_target(link)
         if path is None:
-            return _md_escape(link.text or link.target)
+            return pagehtml.md_escape(link.text or link.target)
         relative = posixpath.relpath(path, posixpath.dirname(from_path) or ".")
-        return f"[{_md_escape(link.text or title)}](<{relative}>)"
+        return f"[{pagehtml.md_escape(link.text or title)}](<{relative}>)"
 
     def _wikilink_target(self, link: wikilinks.Wikilink) -> tuple[str | None, str]:
         """The source path and title of a public link target, or (None, "")."""
@@ -458,7 +454,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             assert isinstance(subject, Note)
             self._search_content[source] = html_content
             header = renderer.note_header(subject, url_for)
-            content = (_after_h1(html_content, header) + self._feedback(self.views.feedback.get(subject.key, []), url_for)
+            content = (pagehtml.after_h1(html_content, header) + self._feedback(self.views.feedback.get(subject.key, []), url_for)
                        + renderer.note_footer(subject, url_for))
         elif kind == "competence":
             assert isinstance(subject, views_module.CompetenceView)
@@ -485,8 +481,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return None
         content += self._references(source)
         if self.publication and page.file.src_uri in self.publication.previewed:
-            content = _preview_banner(self.settings.lang if self.settings else "fr") + content
-        _add_toc(page, content)
+            content = pagehtml.preview_banner(self.settings.lang if self.settings else "fr") + content
+        _add_headings(page, content)
         return content
 
     def _references(self, source: str) -> str:
@@ -517,8 +513,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         """Like `_wikilink`, for Markdown rendered outside MkDocs: the URL is final."""
         path, title = self._wikilink_target(link)
         if path is None:
-            return _md_escape(link.text or link.target)
-        return f"[{_md_escape(link.text or title)}](<{url_for(path)}>)"
+            return pagehtml.md_escape(link.text or link.target)
+        return f"[{pagehtml.md_escape(link.text or title)}](<{url_for(path)}>)"
 
     def _redact_html(self, content: str, source: str) -> str:
         """Every link, image or embed naming a private file removed, whatever its form."""
@@ -570,49 +566,38 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             if source is None or source.page is None or not source.page.content:
                 return ""
             prefix = posixpath.splitext(path)[0].replace("/", "-")
-            return _embed(source.page.content, source.page.url, page.url, prefix)
+            return pagehtml.embed(source.page.content, source.page.url, page.url, prefix)
 
         home = content_of("index.md")
         page.content = (page.content or "") + self.renderer.dossier(url_for, content_of, home)
-        _add_toc(page, page.content)
+        _add_headings(page, page.content)
         return None
 
     # -- Visitors and the manifest ---------------------------------------------------------
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        output = self._robots(output) or output
-        return self._footer(output)
-
-    def _footer_block(self) -> str:
-        """The institution's footer line and legal notice, rendered once per build."""
-        parts = []
-        if self.config.pied_de_page:
-            parts.append(f'<p class="chm-legal__footer">{html.escape(self.config.pied_de_page)}</p>')
-        if self.config.mentions_legales:
-            # Markdown from a configuration file: rendered like a note's text, made inert like it.
-            notice, _ = make_inert(markdown.markdown(self.config.mentions_legales), self.config.services_tiers)
-            parts.append(f'<div class="chm-legal__notice">{notice}</div>')
-        return f'<div class="chm-legal">{"".join(parts)}</div>' if parts else ""
-
-    def _footer(self, output: str) -> str:
-        """The footer block on every page, whatever the theme."""
-        block = self.footer_block
-        if not block or self.settings is None:
-            return output
-        if '<div class="md-copyright">' in output:
-            return output.replace('<div class="md-copyright">', block + '<div class="md-copyright">', 1)
-        return output.replace("</body>", block + "</body>", 1)
+        return self._whole_page(output)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str | None:
         if not template_name.endswith(".html"):
             return None
-        return self._footer(self._robots(output_content) or output_content)
+        return self._whole_page(output_content)
 
-    def _robots(self, output: str) -> str | None:
-        """Portfolios under review are not for search engines unless the learner says so."""
-        if self.settings is None or self.config.indexation or "</head>" not in output:
-            return None
-        return output.replace("</head>", f"  {ROBOTS}\n  </head>", 1)
+    def _whole_page(self, output: str) -> str:
+        """What every page carries: the robots rule unless indexing is allowed, the footer."""
+        if self.settings is None:
+            return output
+        if not self.config.indexation:
+            output = pagehtml.with_robots(output)
+        return pagehtml.with_footer(output, self.footer_block)
+
+    def _footer_block(self) -> str:
+        """The institution's footer line and legal notice, rendered once per build."""
+        notice = None
+        if self.config.mentions_legales:
+            # Markdown from a configuration file: rendered like a note's text, made inert like it.
+            notice, _ = make_inert(markdown.markdown(self.config.mentions_legales), self.config.services_tiers)
+        return pagehtml.footer_block(self.config.pied_de_page, notice)
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
@@ -659,57 +644,13 @@ def _in_language(error: ValueError, lang: str) -> str:
     return error.message(lang) if isinstance(error, manifest.ManifestError) else str(error)
 
 
-def _md_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-
-
-def _after_h1(content: str, insert: str) -> str:
-    """Insert after the page's leading h1 if its body starts with one, else at the top."""
-    stripped = content.lstrip()
-    if stripped.startswith("<h1"):
-        end = stripped.find("</h1>")
-        if end != -1:
-            end += len("</h1>")
-            return stripped[:end] + "\n" + insert + stripped[end:]
-    return insert + content
-
-
-def _add_toc(page: Page, content: str) -> None:
-    """Add our h2 headings to the page's table of contents (Material's right sidebar)."""
+def _add_headings(page: Page, content: str) -> None:
+    """Our h2 headings in the page's table of contents (Material's right sidebar)."""
     known = {link.id for link in page.toc}
-    for anchor, text in _H2.findall(content):
+    for anchor, text in pagehtml.h2_headings(content):
         if anchor not in known:
-            # Material prints TOC titles raw: keep the text as escaped as it is in the page.
-            page.toc.items.append(AnchorLink(re.sub(r"<[^>]+>", "", text).strip(), anchor, 2))
-
-
-_ANCHOR = re.compile(r'\b(id|href|src|aria-labelledby|aria-describedby|for)="([^"]*)"')
-
-
-def _embed(content: str, from_url: str, to_url: str, prefix: str) -> str:
-    """Move a page's HTML into another page: URLs rebased and ids made unique."""
-
-    def attribute(match: re.Match[str]) -> str:
-        name, value = match.groups()
-        if name in ("id", "for"):
-            return f'{name}="{prefix}-{value}"'
-        if name == "aria-labelledby":
-            # Inside the dossier, a note's sections ("Cité dans", "Références") would become
-            # dozens of landmarks with the same name; the note's own article is the landmark.
-            return ""
-        if name.startswith("aria-"):
-            return f'{name}="' + " ".join(f"{prefix}-{ref}" for ref in value.split()) + '"'
-        if value.startswith("#"):
-            return f'{name}="#{prefix}-{value[1:]}"'
-        if not value or "://" in value or value.startswith(("/", "mailto:", "tel:", "data:")):
-            return match.group(0)
-        path, _, fragment = value.partition("#")
-        base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
-        target = posixpath.normpath(posixpath.join(base, path)) + ("/" if path.endswith("/") else "")
-        rebased = get_relative_url(target, to_url)
-        return f'{name}="{rebased}' + (f"#{fragment}" if fragment else "") + '"'
-
-    return _ANCHOR.sub(attribute, content)
+            # Material prints TOC titles raw: the text stays escaped as it is in the page.
+            page.toc.items.append(AnchorLink(text, anchor, 2))
 
 
 def _cite(formatter: biblio.Formatter, match: re.Match[str]) -> str:
@@ -721,34 +662,6 @@ def _cite(formatter: biblio.Formatter, match: re.Match[str]) -> str:
         return formatter.cite(citations[0])
     except Exception as error:  # noqa: BLE001 - citeproc's errors on data it cannot format
         raise PluginError(message("bib-format", "fr", path=match.group(0), detail=f"{type(error).__name__}: {error}")) from None
-
-
-def _preview_banner(lang: str) -> str:
-    label = html.escape(message("ui.private-preview", lang))
-    return f'<p class="chm-private-banner" role="note"><strong>{label}</strong></p>\n'
-
-
-def _nav_sources(url: str) -> set[str]:
-    """The source paths a hand-written nav URL may point at (`a.md#x`, `a/`, `/a/`…)."""
-    path = urlsplit(url).path.strip().lstrip("/")
-    while path.startswith("./"):
-        path = path[2:]
-    if path.endswith("/"):
-        stems = {path.rstrip("/"), path + "index", path + "README"}
-    elif path.endswith(".html"):
-        stems = {path[: -len(".html")], path.replace("index.html", "index")}
-    else:
-        return {path}
-    # Any suffix MkDocs renders: a private `notes/x.markdown` is served at `notes/x/` too.
-    return {stem + suffix for stem in stems for suffix in MARKDOWN_SUFFIXES}
-
-
-def _drop_private_links(items: list, private: dict[str, object]) -> None:
-    for item in list(items):
-        if isinstance(item, Link) and not urlsplit(item.url).netloc and _nav_sources(item.url) & set(private):
-            items.remove(item)
-        elif getattr(item, "children", None):
-            _drop_private_links(item.children, private)
 
 
 def _is_within(path: Path, folder: Path) -> bool:

@@ -96,7 +96,7 @@ def _excluded(learner: LearnerConfig) -> frozenset[str]:
         return frozenset()
     from pathspec.gitignore import GitIgnoreSpec  # noqa: PLC0415 - MkDocs' own matcher
 
-    from .load import portfolio_files  # noqa: PLC0415
+    from .scan import portfolio_files  # noqa: PLC0415
 
     spec = GitIgnoreSpec.from_lines(learner.excluded_patterns)
     return frozenset(path for path in portfolio_files(learner.docs_dir) if spec.match_file(path))

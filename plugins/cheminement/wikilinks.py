@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from .model import Kind, Portfolio
 from .schema import KIND_NAMES
 from .model import fold
-from .mdsource import strip_comments  # noqa: F401 - `%%` comments, next to the other source scanners
 
 _LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")

@@ -1,0 +1,101 @@
+"""Which files of a portfolio folder may be read: names and links checked before any read.
+
+A link out of the portfolio is never followed (it could be another learner's journal or a
+system file), nor a broken or looping one; a name that is not UTF-8 is reported with its
+bytes escaped. Used for notes (load.py) and the référentiel alike.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .model import Problem, Severity
+
+
+def shown_path(path: str) -> str:
+    """A path as a report can print it: bytes that are not UTF-8 written `\\xe9`.
+
+    A folder made on another system may have names in Latin-1: `os.walk` gives them as
+    str with surrogates, which cannot be printed, written to JSON or made into a URL.
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def portfolio_files(docs_dir: Path) -> list[str]:
+    """Every file of the portfolio, as MkDocs sees it: hidden files and folders skipped."""
+    return scan_portfolio(docs_dir)[0]
+
+
+def scan_portfolio(docs_dir: Path) -> tuple[list[str], list[Problem]]:
+    """Every file of the portfolio, and the links to folders that we refuse to follow.
+
+    MkDocs follows links to folders; so do we, to check what it would publish, except a
+    link that leaves the portfolio, is broken or loops (`loop -> ..` would be walked until
+    the system gives up, publishing the same notes at every depth).
+    """
+    found: list[str] = []
+    problems: list[Problem] = []
+    for folder, dirs, files in os.walk(docs_dir, followlinks=True):
+        rel = Path(folder).relative_to(docs_dir).as_posix()
+        prefix = "" if rel == "." else f"{rel}/"
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            code = _link_code(docs_dir, prefix + name) if os.path.islink(os.path.join(folder, name)) else None
+            if code is None:
+                kept.append(name)
+            else:
+                problems.append(_refusal(code, prefix + name))
+        dirs[:] = kept
+        found.extend(prefix + name for name in sorted(files) if not name.startswith("."))
+    return found, problems
+
+
+def _link_code(docs_dir: Path, rel: str) -> str | None:
+    """Why the link `rel` must not be followed (a catalogue code), or None when it may."""
+    link = docs_dir / rel
+    try:
+        target = link.resolve(strict=True)
+    except FileNotFoundError:
+        return "symlink-broken"
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a loop, later ones OSError
+        return "symlink-loop"
+    if not target.is_relative_to(docs_dir.resolve()):
+        return "symlink-outside"
+    if target.is_dir() and link.parent.resolve().is_relative_to(target):
+        return "symlink-loop"
+    return None
+
+
+def _refusal(code: str, rel: str) -> Problem:
+    shown = shown_path(rel)
+    return Problem(shown, None, Severity.ERROR, code, {"path": shown}, ((f"{code}.fix", {}),))
+
+
+def path_problem(docs_dir: Path, path: str, reported: set[str]) -> tuple[bool, Problem | None]:
+    """Whether a file must be left out, and the problem to report (None when the link it
+    goes through was already reported): a name that is not UTF-8, or a link on its way
+    that leaves the portfolio, is broken or loops.
+
+    A link out of the portfolio is never read: it could be another learner's journal.
+    """
+    parts = path.split("/")
+    for depth in range(1, len(parts) + 1):
+        rel = "/".join(parts[:depth])
+        if not os.path.islink(docs_dir / rel):
+            continue
+        code = _link_code(docs_dir, rel)
+        if code is None:
+            continue
+        if rel in reported:
+            return True, None
+        reported.add(rel)
+        return True, _refusal(code, rel)
+    if shown_path(path) != path:
+        return True, _refusal("file-name-encoding", path)
+    return False, None
+
+
+def unreadable_problem(path: str, error: OSError) -> Problem:
+    return Problem(path, None, Severity.ERROR, "file-unreadable", {"detail": error.strerror or type(error).__name__},
+                   (("file-unreadable.fix", {}),))
