@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from cheminement.cli import main
@@ -156,3 +158,82 @@ def test_front_matter_without_fences_keeps_the_note_private(portfolio: Portfolio
     with caplog.at_level(logging.ERROR), pytest.raises(Abort):
         portfolio.build()
     assert "recits/sans.md:1" in caplog.text
+
+
+@pytest.mark.parametrize("path", ["assets/cheminement/cheminement.css", "search/search_index.json",
+                                  "assets/javascripts/lunr/min/lunr.fr.min.js", "Sitemap.xml"])
+def test_a_file_cannot_replace_a_theme_or_build_file(portfolio: Portfolio, path: str,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    target = portfolio.docs / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("window.__pwned = 1 /* CANARYZ001 */", encoding="utf-8")
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        portfolio.build()
+    assert f"{path}:" in caplog.text or f"« {path} »" in caplog.text
+
+
+def test_learner_ids_cannot_break_out_of_the_table_of_contents(portfolio: Portfolio) -> None:
+    portfolio.configure(extra="markdown_extensions:\n  - attr_list\n  - toc\n")
+    portfolio.write("recits/toc.md", """
+        ---
+        titre: Table
+        date: 2025
+        ---
+        ## Titre {: id='zz" autofocus onfocus="window.__pwned=1" x="' }
+
+        <h2 id='yy" onfocus="window.__pwned=2" x="'>Brut</h2>
+    """)
+    page = portfolio.build() / "recits" / "toc" / "index.html"
+    soup = portfolio.html("recits/toc/index.html")
+    assert page.is_file()
+    for element in soup.find_all(True):
+        assert not any(name.startswith("on") for name in element.attrs), element
+        assert "autofocus" not in element.attrs or element.name in ("input", "textarea"), element
+
+
+def test_the_legal_notice_goes_after_a_copy_of_the_theme_footer(portfolio: Portfolio) -> None:
+    portfolio.configure("mentions_legales: Mentions de l'établissement LEGAL001")
+    portfolio.write("a-propos.md", '# À propos\n\n<div style="display:none"><div class="md-copyright">x</div></div>\n')
+    soup = portfolio.html(str(portfolio.build().joinpath("a-propos", "index.html").relative_to(portfolio.site)))
+    notice = soup.find(string=lambda text: text and "LEGAL001" in text)
+    assert notice is not None
+    assert not any(parent.get("style") == "display:none" for parent in notice.parents if hasattr(parent, "get"))
+
+
+def test_dirty_build_removes_a_note_moved_into_the_journal(portfolio: Portfolio) -> None:
+    portfolio.write("recits/doute.md", "---\ntitre: Doute CANARYD001\ndate: 2025\n---\nTexte CANARYD002.\n")
+    site = portfolio.build()
+    assert {"CANARYD001", "CANARYD002"} <= canaries_in(site)  # the control: it was public
+    (portfolio.docs / "journal").mkdir(exist_ok=True)
+    (portfolio.docs / "recits" / "doute.md").rename(portfolio.docs / "journal" / "doute.md")
+    config = load_config(config_file=str(portfolio.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=True)
+    try:
+        build(config, dirty=True)
+    finally:
+        config.plugins.on_shutdown()
+    assert canaries_in(site) == set()
+
+
+@pytest.mark.parametrize("target", ["journal//carnet.md", "./Journal/./carnet.md", "journal/carnet/index.html",
+                                    "journal/carnet.md#x"])
+def test_handwritten_nav_spellings_of_a_private_note_are_dropped(portfolio: Portfolio, target: str) -> None:
+    portfolio.write("journal/carnet.md", "---\ntitre: Carnet CANARYN001\n---\nTexte.\n")
+    portfolio.configure(extra=f"nav:\n  - Accueil: index.md\n  - Secret: '{target}'\n")
+    site = portfolio.build()
+    assert b"carnet" not in (site / "index.html").read_bytes().lower()
+
+
+def test_values_quoted_from_a_portfolio_cannot_drive_the_terminal() -> None:
+    from cheminement.messages import printable
+
+    assert printable("a\x1b[2K\x1b]0;titre\x07b\nc\td\x9b") == "a\\x1b[2K\\x1b]0;titre\\x07b\nc\td\\x9b"
+
+
+def test_active_files_are_left_out_when_the_institution_says_so(portfolio: Portfolio) -> None:
+    (portfolio.docs / "cv.html").write_text("<script>window.__pwned=1</script>CANARYA001", encoding="utf-8")
+    (portfolio.docs / "schema.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'><script>1</script>"
+                                               "<text>CANARYA002</text></svg>", encoding="utf-8")
+    assert {"CANARYA001", "CANARYA002"} <= canaries_in(portfolio.build())  # a personal site: published
+    portfolio.configure("fichiers_actifs: false")
+    assert canaries_in(portfolio.build(site_dir=str(portfolio.root / "institution"))) == set()

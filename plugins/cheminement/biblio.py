@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -190,6 +190,40 @@ def _csl_from_bibtex(key: str, entry: Any) -> dict[str, Any]:
     if str(year).isdigit():
         item["issued"] = {"date-parts": [[int(year)]]}
     return item
+
+
+# -- A subset for the stage ----------------------------------------------------------------------
+
+
+def write_subset(source: Path, bibliography: Bibliography, keys: Set[str], target: Path) -> Path:
+    """Write the works of `source` whose key is in `keys` to `target`, in the same format.
+
+    The stage's library holds only what public notes cite: a work cited by a private note
+    alone tells what that note read. A BibTeX subset that would not read back into the same
+    works (pybtex rewrites what it writes) is written as CSL-JSON instead, beside it.
+    """
+    wanted = {key: entry for key, entry in bibliography.entries.items() if key in keys}
+    text = source.read_text(encoding="utf-8-sig")
+    if source.suffix.lower() == ".json":
+        items = [item for item in json.loads(text) if isinstance(item, dict) and item.get("id") in wanted]
+        target.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
+        return target
+    target.write_text(_bibtex_subset(text, set(wanted)), encoding="utf-8")
+    if load(target, target.name)[0].entries == wanted:
+        return target
+    target.unlink()
+    fallback = target.with_suffix(".json")
+    fallback.write_text(json.dumps(list(wanted.values()), ensure_ascii=False, indent=1), encoding="utf-8")
+    return fallback
+
+
+def _bibtex_subset(text: str, keys: Set[str]) -> str:
+    """The BibTeX entries of `text` whose key is in `keys` (no preamble, no comment)."""
+    from pybtex.database import BibliographyData, parse_string  # noqa: PLC0415 - only with a BibTeX file
+
+    data = parse_string(text, "bibtex")
+    subset = BibliographyData(entries={key: entry for key, entry in data.entries.items() if key in keys})
+    return subset.to_string("bibtex") if subset.entries else ""
 
 
 # -- Finding citations in a body --------------------------------------------------------------

@@ -19,7 +19,7 @@ from . import editor, engine, manifest, pdf
 from .authoring import AuthoringError, NewNote, init as init_portfolio, new_note
 from .check import Report, analyse
 from .load import load_referentiel
-from .messages import language, message, plural
+from .messages import language, message, plural, printable
 from .model import Kind, Problem, Severity
 from .publish import publish
 from .settings import Settings
@@ -375,10 +375,10 @@ def _print_outcomes(outcomes: list, lang: str) -> None:
     widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
     click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
     for outcome, row in zip(outcomes, rows):
-        line = "  ".join(c.ljust(w) for c, w in zip(row, widths))
+        line = printable("  ".join(c.ljust(w) for c, w in zip(row, widths)))
         click.echo(click.style(line, fg="red") if outcome.status == "failed" else line)
         if outcome.detail:
-            click.echo(f"    {outcome.detail}")
+            click.echo(f"    {printable(outcome.detail)}")
 
 
 def _print_report(report: Report, lang: str) -> None:
@@ -386,7 +386,7 @@ def _print_report(report: Report, lang: str) -> None:
     for problem in report.problems:
         if problem.file != current:
             current = problem.file
-            click.echo(click.style(problem.file, bold=True))
+            click.echo(click.style(printable(problem.file), bold=True))
         click.echo(_describe(problem, lang))
     counts = []
     for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE, Kind.COMPETENCE, Kind.RETOUR):
@@ -411,6 +411,6 @@ def _describe(problem: Problem, lang: str) -> str:
     label = message("cli.error" if is_error else "cli.warning", lang)
     where = message("cli.line", lang, line=problem.line) if problem.line else ""
     head = click.style(label, fg="red" if is_error else "yellow", bold=True)
-    text = f"  {where + ' · ' if where else ''}{head} : {problem.message(lang)}"
+    text = f"  {where + ' · ' if where else ''}{head} : {printable(problem.message(lang))}"
     suggestion = problem.suggestion(lang)
-    return text + (f"\n      → {suggestion}" if suggestion else "")
+    return text + (f"\n      → {printable(suggestion)}" if suggestion else "")

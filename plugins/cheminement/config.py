@@ -79,6 +79,10 @@ class CheminementConfig(Config):
     # visitor's browser talks to the portfolio's host only.
     services_tiers = c.Type(bool, default=False)
 
+    # Publish files a browser runs when opened (.html, .svg, .js…) as they are. On a site of
+    # one's own, a choice; `build-all` turns it off, since every learner shares one origin.
+    fichiers_actifs = c.Type(bool, default=True)
+
     # Generated pages (source paths; MkDocs turns them into URLs).
     page_competences = PagePath("competences/index.md")
     page_chronologie = PagePath("chronologie.md")

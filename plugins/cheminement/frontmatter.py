@@ -16,13 +16,17 @@ The YAML dialect is deliberately narrower than PyYAML's YAML 1.1 defaults:
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from . import schema
 from .messages import Term
+from .model import fold
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -31,9 +35,20 @@ _FENCE_OPEN = re.compile(r"---[ \t]*")
 _FENCE_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
 # A fence that is not on the first line, or has invisible characters or spaces before it.
 _LATE_FENCE = re.compile(r"[\s\ufeff\u200b\u200c\u200d\u2060]*---[ \t]*")
-_INVISIBLE = " \t\ufeff\u200b\u200c\u200d\u2060"
-# The first line of a front-matter block: `key:` (what tells it from a thematic break).
-_KEY_LINE = re.compile(r"[^\s#:\-][^\s:]*[ \t]*:(?:\s|$)")
+# What a fence may be mistyped or auto-corrected into: hyphens and dashes (smart punctuation
+# turns `--` into an en dash and `---` into an em dash), minus signs, the soft hyphen, the
+# other characters of a Markdown rule, `...`/`…` (the YAML closing line) and the `+++` or
+# `===` of other generators.
+_RULE_CHARS = frozenset("-_*+=.\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2026\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d")
+_ZERO_WIDTH = "\ufeff\u200b\u200c\u200d\u2060"
+# A `key: value` line as a learner might write it outside YAML: a word for key (accents
+# allowed, quotes around it tolerated), spaces (non-breaking too) and a colon (full-width
+# too) or `=`; `https://` is not a key.
+_LOOSE_KEY_LINE = re.compile(
+    r"[ \t\u00a0]{0,3}[\"']?(?P<key>\w[\w.-]*)[\"']?[ \t\u00a0\u202f\u2009]*[:\uff1a=](?!//)"
+)
+# A line that continues a key's value in YAML: indented, or a list item.
+_CONTINUATION = re.compile(r"[ \t]+\S|[ \t]*-[ \t]")
 
 # Limits on YAML we read (front matter and référentiel): far above any real portfolio,
 # far below what could hang a build.
@@ -251,7 +266,7 @@ def split(text: str) -> Document | SyntaxProblem:
     if not lines or not _FENCE_OPEN.fullmatch(lines[0]):
         late = misplaced_front_matter(lines)
         if late is not None:
-            return SyntaxProblem("frontmatter-not-first", late)
+            return late
         return Document({}, text, 1, {}, [], has_front_matter=False)
     index = _closing_fence(lines, 1)
     if index is None:
@@ -276,23 +291,112 @@ def _closing_fence(lines: list[str], start: int) -> int | None:
     return None
 
 
-def misplaced_front_matter(lines: list[str]) -> int | None:
-    """The line (1-based) of a front matter that does not start on the first line, if any.
+# -- Front matter that MkDocs would take for text -------------------------------------------
 
-    Blank lines, a stray byte-order mark or spaces before the opening `---` make MkDocs and
-    every Markdown reader take the block for text: the keys, `visibilite: prive` included,
-    would be published as a paragraph. A block counts as front matter when it is closed
-    and its first line reads `key:`; a thematic break (`---` then prose) does not.
+
+@dataclass(frozen=True)
+class HeadLine:
+    """A line of a file's head: a fence-like line (`key` empty) or a `key: value` line."""
+
+    number: int  # 1-based, within the lines given
+    text: str
+    key: str = ""
+
+    @property
+    def is_fence(self) -> bool:
+        return not self.key
+
+
+def is_fence_like(line: str) -> bool:
+    """A line made only of dash-like or rule characters (spaces, NBSP, zero-width allowed).
+
+    `----`, `—`, `–-`, `-- -`, `---` + NBSP, `___`, `−−−` or `***` are what `---` becomes
+    in a word processor, after smart punctuation or a slip of the finger: Markdown reads
+    them as a rule or as text, and the keys after them as a paragraph.
     """
-    for index, line in enumerate(lines):
-        if not line.strip(_INVISIBLE):
+    core = [char for char in line if not (char.isspace() or char in _ZERO_WIDTH)]
+    return bool(core) and all(char in _RULE_CHARS for char in core)
+
+
+def head_lines(lines: list[str]) -> list[HeadLine]:
+    """The fence-like and `key: value` lines at the top of a file, up to the first prose.
+
+    Blank lines are skipped; indented lines and list items after a key are its value. The
+    first line that is none of these (a heading, a sentence) ends the head, so a page that
+    starts with a rule and then prose has a head of one fence and no key.
+    """
+    found: list[HeadLine] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.lstrip(_ZERO_WIDTH)
+        if _blank(line):
             continue
-        if not _LATE_FENCE.fullmatch(line) or (index == 0 and _FENCE_OPEN.fullmatch(line)):
-            return None
-        end = _closing_fence(lines, index + 1)
-        block = [item for item in lines[index + 1 : end] if item.strip()] if end is not None else []
-        return index + 1 if block and _KEY_LINE.match(block[0]) else None
-    return None
+        if is_fence_like(line):
+            found.append(HeadLine(number, raw))
+            continue
+        key = _LOOSE_KEY_LINE.match(line)
+        if key:
+            found.append(HeadLine(number, raw, key.group("key")))
+        elif not (any(not item.is_fence for item in found) and _CONTINUATION.match(line)):
+            break
+    return found
+
+
+def is_note_key(key: str, aliases: bool = True) -> bool:
+    """Whether `key` is one of our note keys or looks like a visibility key.
+
+    Keys are folded as `schema.canonical_key` does (`Visibilité`, `TITLE`, and with
+    `aliases` the English spellings: `title`, `location`); a misspelt visibility
+    (`visibilty`) or another generator's (`published`, `hidden`) counts too.
+    """
+    folded = fold(key)
+    canonical = schema.canonical_key(key) if aliases else folded
+    if canonical in schema.ALL_KEYS or schema.canonical_key(key) in schema.VISIBILITY_KEYS:
+        return True
+    if folded in schema.VISIBILITY_LOOKALIKES or folded in schema.FOREIGN_VISIBILITY_KEYS:
+        return True
+    return bool(difflib.get_close_matches(folded, schema.VISIBILITY_LOOKALIKES, n=1, cutoff=0.75))
+
+
+def misplaced_front_matter(lines: list[str]) -> SyntaxProblem | None:
+    """Front matter behind a fence that is not `---` on the first line, if any.
+
+    Blank lines, a stray byte-order mark or spaces before the opening `---`, or a fence
+    that only looks like `---` (`----`, `—`, `---` + NBSP, `___`, `***`…) make MkDocs and
+    every Markdown reader take the block for text: the keys, `visibilite: prive` included,
+    would be published as a paragraph. It counts as front matter when the first line after
+    the fence reads `key:` and one of the block's keys is ours (a visibility lookalike
+    included), or, for `---` itself, when another `---` closes the block. A rule followed
+    by prose, or by a sentence like "Attention: …", does not.
+    """
+    head = head_lines(lines)
+    if not head or not head[0].is_fence or (head[0].number == 1 and _FENCE_OPEN.fullmatch(lines[0])):
+        return None
+    fence = head[0]
+    following = next((n for n in range(fence.number, len(lines)) if not _blank(lines[n])), None)
+    if following is None or len(head) < 2 or head[1].number != following + 1 or head[1].is_fence:
+        return None
+    block = [line.key for line in itertools.takewhile(lambda line: not line.is_fence, head[1:])]
+    late = _LATE_FENCE.fullmatch(fence.text) is not None
+    if not any(is_note_key(key) for key in block) and not (late and _closing_fence(lines, fence.number) is not None):
+        return None
+    if late:
+        return SyntaxProblem("frontmatter-not-first", fence.number)
+    return SyntaxProblem("frontmatter-fence-lookalike", fence.number, {"fence": shown_line(fence.text)})
+
+
+def _blank(line: str) -> bool:
+    """Nothing but spaces (any) and zero-width characters: a blank line to the reader."""
+    return all(char.isspace() or char in _ZERO_WIDTH for char in line)
+
+
+def shown_line(line: str) -> str:
+    """A line as the learner can read it in a message: spaces and invisible characters
+    other than the plain space written `[U+00A0]`, so that `---` + NBSP shows its NBSP."""
+    shown = []
+    for char in line.strip(" \t"):
+        visible = char == " " or (char.isprintable() and not char.isspace() and char not in _ZERO_WIDTH)
+        shown.append(char if visible else f"[U+{ord(char):04X}]")
+    return "".join(shown)
 
 
 def read(raw: bytes) -> Document | SyntaxProblem:

@@ -30,7 +30,7 @@ from .model import Kind
 MAX_CONFIG_BYTES = 256 * 1024
 
 # Our plugin's options (config.py), by how they are checked.
-BOOLEANS = ("indexation", "services_tiers", "dossier", "annuaire", "navigation")
+BOOLEANS = ("indexation", "services_tiers", "fichiers_actifs", "dossier", "annuaire", "navigation")
 CHOICES = {"langue": ("fr", "en"), "publication": ("tout", "explicite"), "ordre_chronologie": ("recent", "ancien")}
 PAGES = ("page_bibliographie", "page_competences", "page_chronologie", "page_nouveautes", "page_dossier")
 TEXTS = ("pied_de_page", "mentions_legales", "programme")

@@ -345,9 +345,11 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
         return _unreadable(path, raw), [
             Problem(path, doc.line, Severity.ERROR, doc.code, doc.params, ((f"{doc.code}.fix", {}),))
         ]
-    # Obsidian `%%comments%%` are the learner's private remarks: gone before anything reads
-    # the body (its title, links, citations), line breaks kept for the line numbers.
-    doc.body = strip_comments(doc.body, keep_lines=True)
+    # Obsidian `%%comments%%` and HTML `<!-- comments -->` are the learner's private remarks:
+    # gone before anything reads the body (its title, links, citations, backlinks), so that
+    # every build, staged or not, shows the same; line breaks kept for the line numbers, and
+    # the blog's `<!-- more -->` kept for Material.
+    doc.body = strip_comments(doc.body, html_comments=True, keep_lines=True, keep_separator=True)
     probe = _Reader(path, doc, None)
     kind, parcours_type = _kind_of(path, doc.meta, probe.meta, settings)
     reader = _Reader(path, doc, kind)
@@ -457,28 +459,27 @@ def _unreadable(path: str, raw: bytes) -> Page:
     return Page(path=path, body=text if isinstance(text, str) else "", visibility=Visibility.PRIVATE)
 
 
-# MkDocs reads `key: value` lines at the top of a file without `---` as metadata
-# (MultiMarkdown style), and we would read them as text: the same file, two readings.
-_UNFENCED_META = re.compile(r"[ ]{0,3}([A-Za-z0-9_-]+):\s*(.*)")
-
-
 def _unfenced_front_matter(doc: frontmatter.Document, reader: _Reader) -> bool:
     """Note keys written without `---` fences: an error, and the note stays private.
 
-    `visibilite: prive` on the first line, fences forgotten, must not publish the note.
-    Only keys of ours count, so a page that starts with "Attention: …" is left alone.
+    MkDocs reads `key: value` lines at the top of a file as metadata (MultiMarkdown style)
+    and we would read them as text: the same file, two readings. `visibilite: prive` among
+    the first lines, fences forgotten or mistyped, must not publish the note. A line of the
+    file's head (before the first prose) counts when its key is one of ours or looks like a
+    visibility key, so a page that starts with "Attention: …" is left alone. English
+    aliases (`title`, `location`) count on the first key line only: further down they are
+    as likely another tool's keys (a redirect's `location`), left as text.
     """
     if doc.has_front_matter:
         return False
-    first = doc.body.split("\n", 1)[0]
-    match = _UNFENCED_META.fullmatch(first)
-    if not match:
-        return False
-    key = schema.canonical_key(match.group(1))
-    if key not in schema.ALL_KEYS and key not in schema.VISIBILITY_LOOKALIKES:
-        return False
-    reader.error("frontmatter-unfenced", 1, {"key": match.group(1)}, _fix("frontmatter-unfenced.fix"))
-    return True
+    keys = [line for line in frontmatter.head_lines(doc.body.split("\n")) if line.key]
+    for index, line in enumerate(keys):
+        if frontmatter.is_note_key(line.key, aliases=index == 0):
+            number = doc.body_line + line.number - 1
+            reader.error("frontmatter-unfenced", number, {"key": line.key},
+                         _fix("frontmatter-unfenced.fix", key=line.key))
+            return True
+    return False
 
 
 def _suffix_is_rendered(path: str, reader: _Reader) -> bool:

@@ -1,21 +1,27 @@
 """The publication manifest: what a build published, to compare with the next one.
 
 Written into the site as `cheminement-manifeste.json`. It lists public source paths and a
-hash of their content only, so publishing it reveals nothing the site does not already
-show. `cheminement publication --depuis` reads it back to say what is new, changed and
-removed since that build.
+hash of their published form only (`publish.PublishedText.fingerprint`: what the stage
+writes, without comments and links to private notes), so publishing it reveals nothing the site does not
+already show: a hash of the source bytes would let anyone confirm a guess about a hidden
+`%% comment %%`, and flag a note as changed when only its comment did. `cheminement
+publication --depuis` reads it back to say what is new, changed and removed since that build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .messages import message
-from .model import Note, Portfolio
+from .model import Kind, Note, Portfolio
+from .publish import PublishedText
+from .scan import portfolio_files
+from .settings import DEFAULT_FOLDERS
 
 FILENAME = "cheminement-manifeste.json"
 FORMAT = 1
@@ -46,19 +52,49 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-def build_manifest(public: Portfolio, docs_dir: Path, previewed: set[str] = frozenset()) -> dict[str, Any]:  # type: ignore[assignment]
-    """Public source paths with a short content hash and, for notes, their title."""
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def build_manifest(public: Portfolio, docs_dir: Path, previewed: Set[str] = frozenset(),
+                   private: Set[str] | None = None, folders: Mapping[str, Kind] | None = None) -> dict[str, Any]:
+    """Public source paths with a short hash of their published form and, for notes, their title.
+
+    `private` (the publication's private paths) and `folders` (the settings') say how links
+    are redacted; without `private`, every file of `docs_dir` that is not published counts
+    as private, which redacts the same links or more (fail closed).
+    """
+    shown = _without(public, previewed)
+    hidden = set(private if private is not None else _unpublished(docs_dir, shown)) | set(previewed)
+    form = PublishedText(shown, hidden, folders or DEFAULT_FOLDERS)
     entries: dict[str, dict[str, str]] = {}
-    for page in [*public.notes, *public.pages]:
-        if page.path not in previewed:
-            entry = {"hash": digest(docs_dir / page.path), "title": page.title}
-            if isinstance(page, Note):
-                entry["kind"] = page.kind.value
-            entries[page.path] = entry
-    for asset in public.assets:
-        if asset not in previewed and (docs_dir / asset).is_file():
+    for page in [*shown.notes, *shown.pages]:
+        entry = {"hash": text_digest(form.fingerprint(page)), "title": page.title}
+        if isinstance(page, Note):
+            entry["kind"] = page.kind.value
+        entries[page.path] = entry
+    for asset in shown.assets:
+        if (docs_dir / asset).is_file():
             entries[asset] = {"hash": digest(docs_dir / asset)}
     return {"format": FORMAT, "files": dict(sorted(entries.items()))}
+
+
+def _without(public: Portfolio, previewed: Set[str]) -> Portfolio:
+    """The public portfolio without the private notes a preview shows in place."""
+    if not previewed:
+        return public
+    return Portfolio(
+        public.referentiel,
+        [note for note in public.notes if note.path not in previewed],
+        [page for page in public.pages if page.path not in previewed],
+        [asset for asset in public.assets if asset not in previewed],
+    )
+
+
+def _unpublished(docs_dir: Path, public: Portfolio) -> set[str]:
+    """Every file of the portfolio folder that `public` does not hold."""
+    published = {page.path for page in [*public.notes, *public.pages]} | set(public.assets)
+    return set(portfolio_files(docs_dir)) - published
 
 
 def write(site_dir: Path, manifest: dict[str, Any]) -> None:

@@ -78,13 +78,21 @@ def code_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
-def strip_comments(markdown: str, html_comments: bool = False, keep_lines: bool = False) -> str:
+# Material's blog cuts a post's excerpt at this comment (`post_excerpt_separator`'s default):
+# it says nothing of the learner, and removing it would change what the blog shows.
+EXCERPT_SEPARATOR = "<!-- more -->"
+
+
+def strip_comments(markdown: str, html_comments: bool = False, keep_lines: bool = False,
+                   keep_separator: bool = False) -> str:
     """The Markdown without its `%%…%%` comments outside code; an unclosed one runs to the end.
 
-    With `html_comments`, `<!-- … -->` go too (for Markdown that leaves us, such as the stage:
-    in our own build `make_inert` removes them from the HTML). With `keep_lines`, a comment
-    over several lines leaves its line breaks, so that problems found later in the text
-    still name the right line of the file.
+    With `html_comments`, `<!-- … -->` go too: the learner's hidden remarks must not shape
+    the output (a `[[link]]` or `[@key]` in them would make a backlink or a reference), and
+    Markdown that leaves us, such as the stage, must not carry them. With `keep_separator`,
+    the blog's `<!-- more -->` stays. With `keep_lines`, a comment over several lines leaves
+    its line breaks, so that problems found later in the text still name the right line of
+    the file. Text on both sides of a comment never joins into a new `%%` or `<!--`.
     """
     if "%%" not in markdown and not (html_comments and "<!--" in markdown):
         return markdown
@@ -93,15 +101,21 @@ def strip_comments(markdown: str, html_comments: bool = False, keep_lines: bool 
     position = 0
     while (match := pattern.search(markdown, position)) is not None:
         token = match.group()
+        if keep_separator and token == "<!--" and markdown.startswith(EXCERPT_SEPARATOR, match.start()):
+            out.append(markdown[position:match.start()] + EXCERPT_SEPARATOR)
+            position = match.start() + len(EXCERPT_SEPARATOR)
+            continue
         if token in ("%%", "<!--"):
             out.append(markdown[position:match.start()])
             closing = "%%" if token == "%%" else "-->"
             close = markdown.find(closing, match.end())
             end = len(markdown) if close < 0 else close + len(closing)
-            if keep_lines:
-                out.append("\n" * markdown.count("\n", match.start(), end))
+            breaks = markdown.count("\n", match.start(), end) if keep_lines else 0
+            out.append("\n" * breaks)
             if close < 0:
                 return "".join(out)
+            if not breaks and _would_join(out, markdown[end:end + 3]):
+                out.append(" ")
             position = end
             continue
         end = _code_end(markdown, match)
@@ -109,6 +123,28 @@ def strip_comments(markdown: str, html_comments: bool = False, keep_lines: bool 
         position = end
     out.append(markdown[position:])
     return "".join(out)
+
+
+def _would_join(out: list[str], following: str) -> bool:
+    """Whether the text before a removed comment and the text after it would read as a new
+    comment opening (`%` + `%`, `<!-` + `-`…): a space then keeps them apart."""
+    before = _tail(out, 3)
+    joined = before + following
+    for opening in ("%%", "<!--"):
+        index = joined.find(opening, max(0, len(before) - len(opening) + 1))
+        if 0 <= index < len(before):
+            return True
+    return False
+
+
+def _tail(parts: list[str], size: int) -> str:
+    """The last `size` characters of `"".join(parts)`, without joining them all."""
+    tail = ""
+    for part in reversed(parts):
+        tail = part[-(size - len(tail)):] + tail
+        if len(tail) >= size:
+            break
+    return tail
 
 
 def _code_end(text: str, match: re.Match[str]) -> int:

@@ -9,6 +9,7 @@ translators and contributors edit them without touching Python.
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import Any
 
@@ -55,6 +56,16 @@ def plural(key: str, count: int, lang: str = "fr") -> str:
     """`key.one` or `key.other`; French treats 0 and 1 as singular, English only 1."""
     one = count in (0, 1) if lang == "fr" else count == 1
     return message(f"{key}.{'one' if one else 'other'}", lang, n=count)
+
+
+# C0 and C1 control characters but line breaks and tabs, and DEL: a value quoted from a
+# portfolio must not move the cursor, erase lines or retitle the terminal it is shown in.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal or a CI log: control characters shown as `\\xNN`."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def language(value: str | None) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from urllib.parse import urlsplit
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link
 
+from . import manifest
 from .messages import message
 from .model import MARKDOWN_SUFFIXES
+from .targets import private_targets
 
 SNIPPETS = "pymdownx.snippets"
+# Written by the build itself (search index, sitemap, our manifest, build-all's state).
+RESERVED_OUTPUTS = ("sitemap.xml", "sitemap.xml.gz", "cheminement-manifeste.json", ".cheminement-build.json")
+RESERVED_FOLDERS = ("search/",)
+# Opened from the site, these run script with the site's origin.
+ACTIVE_SUFFIXES = frozenset((".html", ".htm", ".xhtml", ".xht", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt",
+                             ".js", ".mjs", ".wasm", ".swf", ".webmanifest", ".appcache"))
 
 
 def ensure_first(config: MkDocsConfig, handler: Callable[..., Any], lang: str) -> None:
@@ -83,6 +92,31 @@ def force_rebuild(files: Files) -> None:
             Path(file.abs_dest_path).unlink()
 
 
+def remove_unpublished(config: MkDocsConfig, published: Set[str]) -> None:
+    """Under --dirty, delete what an earlier build published and this one does not.
+
+    A note moved into `journal/` (or deleted) is no longer among MkDocs's files, so nothing
+    else would remove its old page from the site folder. The previous build's manifest says
+    what it published; a site folder without one is cleaned entirely (fail closed).
+    """
+    site = Path(config.site_dir)
+    if not site.is_dir():
+        return
+    try:
+        previous = manifest.read(site / manifest.FILENAME)["files"]
+    except ValueError:
+        for child in site.iterdir():
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        return
+    for path in set(previous) - set(published):
+        old = File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
+        target = Path(old.abs_dest_path)
+        if target.is_file():
+            target.unlink()
+            with contextlib.suppress(OSError):
+                target.parent.rmdir()
+
+
 def snippet_bases(config: MkDocsConfig) -> tuple[list[Path], list[str]] | None:
     """Where `pymdownx.snippets` looks for files and what it appends, when it is enabled.
 
@@ -113,9 +147,51 @@ def nav_sources(url: str) -> set[str]:
     return {stem + suffix for stem in stems for suffix in MARKDOWN_SUFFIXES}
 
 
-def drop_private_links(items: list, private: dict[str, object]) -> None:
+def drop_private_links(items: list, private: Set[str]) -> None:
+    """Hand-written nav entries that name a private note or file, however spelt, go.
+
+    `journal//carnet.md`, `./Journal/carnet.md`, `journal/carnet/index.html`: the same
+    folding as the redaction of links in pages (targets.py), read from the site's root.
+    """
+    targets = private_targets(private)
+    if targets is None:
+        return
     for item in list(items):
-        if isinstance(item, Link) and not urlsplit(item.url).netloc and nav_sources(item.url) & set(private):
+        if isinstance(item, Link) and (nav_sources(item.url) & set(private) or targets.in_value(item.url, "")):
             items.remove(item)
         elif getattr(item, "children", None):
             drop_private_links(item.children, private)
+
+
+def reserved_paths(config: MkDocsConfig) -> frozenset[str]:
+    """Site paths a portfolio file must not take: the theme's files and what the build writes.
+
+    MkDocs lets a file of the docs folder replace a theme file of the same name, so
+    `assets/javascripts/bundle….min.js` in a portfolio would run on every page (and on an
+    institution's shared origin, on every learner's).
+    """
+    own = os.path.realpath(config.theme.custom_dir) if config.theme.custom_dir else None
+    theme: set[str] = set()
+    for folder in config.theme.dirs:
+        if own is not None and os.path.realpath(folder) == own:
+            continue  # the learner's own overrides (`custom_dir`) are theirs to shadow
+        for parent, _, names in os.walk(folder):
+            relative = os.path.relpath(parent, folder)
+            theme.update(posixpath_join(relative, name).casefold() for name in names)
+    return frozenset(theme | {path.casefold() for path in RESERVED_OUTPUTS})
+
+
+def posixpath_join(folder: str, name: str) -> str:
+    return name if folder == "." else Path(folder, name).as_posix()
+
+
+def is_active(file: File) -> bool:
+    """A file a browser runs when opened from the site: a page, an SVG, a script…"""
+    return not file.is_documentation_page() and Path(file.src_uri).suffix.lower() in ACTIVE_SUFFIXES
+
+
+def takes_reserved_path(file: File, reserved: frozenset[str]) -> bool:
+    if file.is_documentation_page():
+        return False  # pages are rendered through the theme, not copied over it
+    path = file.src_uri.casefold()
+    return path in reserved or path.startswith(RESERVED_FOLDERS)

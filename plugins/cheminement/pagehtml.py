@@ -23,6 +23,8 @@ ROBOTS = '<meta name="robots" content="noindex, nofollow">'
 _ID_ATTRIBUTES = ("id", "for")
 _REFERENCE_ATTRIBUTES = ("aria-describedby", "aria-controls", "aria-owns")
 _URL_ATTRIBUTES = ("href", "src")
+# Anything but what ids made by Markdown's toc extension use: quotes, spaces, `<`, `&`…
+_ANCHOR_UNSAFE = re.compile(r"[^\w.:-]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>])")
 
 
@@ -156,9 +158,15 @@ def with_footer(page: str, block: str) -> str:
     """The footer block in a whole page: before Material's copyright line, else at the end."""
     if not block:
         return page
-    if '<div class="md-copyright">' in page:
-        return page.replace('<div class="md-copyright">', block + '<div class="md-copyright">', 1)
-    return page.replace("</body>", block + "</body>", 1)
+    # The LAST copyright line is the theme's footer: a learner's page may hold a copy of
+    # that markup (hidden) to catch a first-match insertion.
+    marker = '<div class="md-copyright">'
+    at = page.rfind(marker)
+    if at < 0:
+        at = page.rfind("</body>")
+    if at < 0:
+        return page + block
+    return page[:at] + block + page[at:]
 
 
 def with_robots(page: str) -> str:
@@ -171,6 +179,11 @@ def with_robots(page: str) -> str:
 def preview_banner(lang: str) -> str:
     label = html.escape(message("ui.private-preview", lang))
     return f'<p class="chm-private-banner" role="note"><strong>{label}</strong></p>\n'
+
+
+def safe_anchor(anchor: str) -> str:
+    """An element id as a template may print it raw inside a quoted attribute."""
+    return _ANCHOR_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", anchor)
 
 
 def md_escape(text: str) -> str:

@@ -38,7 +38,7 @@ from . import wikilinks
 from .check import Report, analyse
 from .config import CheminementConfig
 from .dates import PartialDate
-from .messages import language, message
+from .messages import language, message, printable
 from .model import CompetencePage, Kind, Note, Portfolio, Problem, Retour, Severity, is_markdown
 from .model import Page as CorePage
 from .markup import make_inert, redact_private_links
@@ -79,6 +79,7 @@ def _guarded(handler: Callable[..., str | None]) -> Callable[..., str | None]:
         source = context["page"].file.src_uri
         html_content = self._redact_html(self._inert(html_content, source), source)
         content = handler(self, html_content, **context)
+        _safe_toc(context["page"].toc.items)
         return self._redact_html(html_content if content is None else content, source)
 
     return on_page_content
@@ -194,7 +195,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         settings.excluded = frozenset(f.src_uri for f in ours if f.inclusion.is_excluded())
         report = analyse(settings, [f.src_uri for f in ours])
         publication = publish(report.portfolio, settings, preview=self.preview)
-        problems = report.problems + self._snippet_problems(config, publication)
+        problems = report.problems + self._snippet_problems(config, publication) + _reserved(ours, config)
         for problem in problems:
             if problem.severity is not Severity.ERROR:
                 log.warning(_describe(problem, settings.lang))
@@ -205,11 +206,18 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.report, self.publication = report, publication
         self._remove_private(files, ours, publication)
         for file in ours:
+            if file.src_uri not in files.src_uris:
+                continue
             # Links out of the portfolio are errors above; should one get through, MkDocs,
             # which follows links, must still not copy another folder into the site.
-            if file.src_uri in files.src_uris and mkdocs_files.leaves(file, settings.docs_dir):
+            if mkdocs_files.leaves(file, settings.docs_dir):
+                mkdocs_files.remove(files, file)
+            elif not self.config.fichiers_actifs and mkdocs_files.is_active(file):
+                log.warning(printable(f"{file.src_uri}: {message('active-file', settings.lang)}"))
                 mkdocs_files.remove(files, file)
         if self.is_dirty:
+            public = publication.public
+            mkdocs_files.remove_unpublished(config, {p.path for p in [*public.notes, *public.pages]} | set(public.assets))
             mkdocs_files.force_rebuild(files)
         return files
 
@@ -339,7 +347,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return None
         if config.nav is not None:
             # A hand-written nav entry to a private page would show its title and address.
-            mkdocs_files.drop_private_links(nav.items, self.publication.private if self.publication else {})
+            mkdocs_files.drop_private_links(nav.items, set(self.publication.private) if self.publication else set())
             return nav
         if not self.config.navigation:
             return None
@@ -620,7 +628,7 @@ def _listing_label(kind: Kind) -> str:
 def _describe(problem: Problem, lang: str) -> str:
     where = problem.file + (f":{problem.line}" if problem.line else "")
     suggestion = problem.suggestion(lang)
-    return f"{where}: {problem.message(lang)}" + (f" {suggestion}" if suggestion else "")
+    return printable(f"{where}: {problem.message(lang)}" + (f" {suggestion}" if suggestion else ""))
 
 
 def _engine_meta(current: dict[str, Any], read: CorePage) -> dict[str, Any]:
@@ -651,6 +659,21 @@ def _add_headings(page: Page, content: str) -> None:
         if anchor not in known:
             # Material prints TOC titles raw: the text stays escaped as it is in the page.
             page.toc.items.append(AnchorLink(text, anchor, 2))
+
+
+def _safe_toc(links: list[AnchorLink]) -> None:
+    """Material prints a TOC entry's anchor raw into `href="#…"`: an id written by the
+    learner (`{: id='x" onfocus=…' }`, a raw `<h2 id=…>`) must not break out of it."""
+    for link in links:
+        link.id = pagehtml.safe_anchor(link.id)
+        _safe_toc(link.children)
+
+
+def _reserved(ours: list[File], config: MkDocsConfig) -> list[Problem]:
+    """Portfolio files that would replace a theme file or an output of the build."""
+    reserved = mkdocs_files.reserved_paths(config)
+    return [Problem(f.src_uri, None, Severity.ERROR, "reserved-path", {"path": f.src_uri}, (("reserved-path.fix", {}),))
+            for f in ours if mkdocs_files.takes_reserved_path(f, reserved)]
 
 
 def _cite(formatter: biblio.Formatter, match: re.Match[str]) -> str:

@@ -6,11 +6,13 @@ Whatever reads files there — another plugin, a Markdown extension that transcl
 an engine that ignores our plugin — cannot publish what is not there.
 
 The stage holds:
-- `docs/`: the public notes and pages, their front matter as written and their bodies with
-  links to private notes reduced to text and Obsidian comments removed, and the files that
-  public notes use (never one that only private notes use);
+- `docs/`: the public notes and pages as `publish.PublishedText` writes them (front matter
+  without the ids of private notes, bodies without comments and with links to private
+  notes reduced to text), and the files that public notes use (never one that only private
+  notes use);
 - `referentiel.yml` and the reference library, beside `docs/` so that no engine publishes
-  them as files; our plugin reads them from there.
+  them as files; our plugin reads them from there. The library holds only the works that
+  public notes cite: a work cited by a private note alone says what that note read.
 
 Nothing is written when the portfolio has errors: the learner fixes them first.
 """
@@ -18,18 +20,16 @@ Nothing is written when the portfolio has errors: the learner fixes them first.
 from __future__ import annotations
 
 import dataclasses
-import html
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import wikilinks
+from . import biblio
 from .check import Report, analyse
-from .frontmatter import decode
-from .mdsource import strip_comments
 from .model import Page
-from .publish import Publication, publish, redact_links
+from .publish import Publication, PublishedText, publish
 from .settings import Settings
 
 STAGE_DOCS = "docs"
@@ -69,16 +69,19 @@ def build_stage(settings: Settings, dest: Path) -> Stage:
         raise FileExistsError(f"{dest} is not empty")
     docs = dest / STAGE_DOCS
     docs.mkdir()
-    private = frozenset(publication.private)
-    links = wikilinks.LinkIndex(publication.public, settings.folders)
+    form = PublishedText(publication.public, publication.private, settings.folders)
+    bodies: list[str] = []
     for page in [*publication.public.notes, *publication.public.pages]:
-        _write(docs / page.path, _staged_text(settings.docs_dir / page.path, page, private, links))
+        body = form.body(page)
+        bodies.append(body)
+        _write(docs / page.path, _staged_text(page, form, body))
     for asset in publication.public.assets:
         _copy(settings.docs_dir, asset, docs)
     referentiel = _copy_source(settings.referentiel_path, dest / "referentiel.yml")
     bibliography = None
-    if settings.bibliography is not None:
-        bibliography = _copy_source(settings.bibliography, dest / f"bibliographie{settings.bibliography.suffix}")
+    if settings.bibliography is not None and report.bibliography is not None:
+        bibliography = biblio.write_subset(settings.bibliography, report.bibliography, _cited(bodies),
+                                           dest / f"bibliographie{settings.bibliography.suffix}")
     staged = dataclasses.replace(
         settings,
         docs_dir=docs,
@@ -89,27 +92,14 @@ def build_stage(settings: Settings, dest: Path) -> Stage:
     return Stage(dest, docs, referentiel, bibliography, report, publication, staged)
 
 
-def _staged_text(source: Path, page: Page, private: frozenset[str], links: wikilinks.LinkIndex) -> str:
-    """The file as written, its body made safe for any engine: nothing names a private note."""
-    text = decode(source.read_bytes())
-    assert isinstance(text, str)  # the check passed, so the file decodes
-    head = "\n".join(text.split("\n")[: page.body_line - 1])
-    # `page.body` has no `%%comments%%` left (load.py); HTML comments go too, since another
-    # engine would publish them as they are.
-    body = strip_comments(page.body, html_comments=True)
-    body = wikilinks.replace(body, lambda link: _wikilink_text(link, links))
-    body = redact_links(body, page.path, private)
-    return (head + "\n" if head else "") + body
+def _staged_text(page: Page, form: PublishedText, body: str) -> str:
+    """The page as published: nothing in it names a private note (`PublishedText`)."""
+    return form.head(page) + body
 
 
-def _wikilink_text(link: wikilinks.Wikilink, links: wikilinks.LinkIndex) -> str:
-    """A link to a public target stays for our plugin to resolve; any other becomes text.
-
-    `links` indexes the public portfolio only, so a private note's id resolves to nothing.
-    """
-    if links.resolve(link.target):
-        return f"[[{link.target}|{link.text}]]" if link.text else f"[[{link.target}]]"
-    return html.escape(link.text or link.target, quote=False)
+def _cited(bodies: Iterable[str]) -> set[str]:
+    """The keys cited by the published bodies: what the stage's own build will look up."""
+    return {item.key for body in bodies for citation in biblio.find(body) for item in citation.items}
 
 
 def _write(target: Path, text: str) -> None:

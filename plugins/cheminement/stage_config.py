@@ -21,6 +21,7 @@ import yaml
 from .appearance import EXTENSIONS, escape
 from .learner import LearnerConfig, Refused, inside
 from .messages import message
+from .targets import private_targets
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -198,9 +199,16 @@ def _public_nav(items: list[Any], private: frozenset[str]) -> list[Any]:
             inner = _public_nav(target, private)
             if inner:
                 kept.append({title: inner})
-        elif posixpath.normpath(target) not in private:
+        elif not _names_private(target, private):
             kept.append(item)
     return kept
+
+
+def _names_private(target: str, private: frozenset[str]) -> bool:
+    """Whether a nav target names a private note or file, however spelt (`journal/x`,
+    `journal/x.md#a`, `Journal//x/`): the folding used for links in pages (targets.py)."""
+    targets = private_targets(private)
+    return targets is not None and (posixpath.normpath(target) in private or targets.in_value(target, ""))
 
 
 def _extensions(institution: Institution, learner: LearnerConfig) -> list[Any]:

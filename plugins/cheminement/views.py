@@ -13,6 +13,7 @@ from itertools import groupby
 
 from . import biblio, wikilinks
 from .dates import PartialDate
+from .mdsource import strip_comments
 from .model import (
     Competence,
     CompetencePage,
@@ -247,7 +248,7 @@ class Citations:
 def citations(public: Portfolio, known: set[str]) -> Citations:
     found = Citations()
     for page in [*public.notes, *public.pages]:
-        cited = [c for c in biblio.find(page.body) if any(i.key in known for i in c.items)]
+        cited = [c for c in biblio.find(visible_text(page.body)) if any(i.key in known for i in c.items)]
         if not cited:
             continue
         found.by_page[page.path] = cited
@@ -257,6 +258,16 @@ def citations(public: Portfolio, known: set[str]) -> Citations:
     for notes in found.cited_by.values():
         notes.sort(key=lambda n: n.sort_date.start if n.sort_date else PartialDate(1).start, reverse=True)
     return found
+
+
+def visible_text(body: str) -> str:
+    """A body as its readers see it: without `%%` or HTML comments, lines kept.
+
+    Loading strips them already (`load.read_page`); views turn text into public pages of
+    their own (backlinks, the bibliography), so a hidden remark must never count here, even
+    in a page that was made some other way.
+    """
+    return strip_comments(body, html_comments=True, keep_lines=True, keep_separator=True)
 
 
 def _timeline(notes: object, newest_first: bool) -> list[TimelineYear]:
@@ -289,7 +300,7 @@ def _backlinks(notes: dict[tuple[Kind, str], Note], index: wikilinks.LinkIndex) 
                 add((Kind.PARCOURS, ref.id), note)
             for ref in note.traces:
                 add((Kind.TRACE, ref.id), note)
-        for link in wikilinks.find(note.body):
+        for link in wikilinks.find(visible_text(note.body)):
             targets = index.resolve(link.target)
             if targets and targets[0].kind is not Kind.COMPETENCE:
                 add((targets[0].kind, targets[0].id), note)
