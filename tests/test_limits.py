@@ -27,7 +27,7 @@ from mkdocs.utils.meta import get_data
 from cheminement import audit, frontmatter, load, manifest, schema
 from cheminement.check import Report, analyse
 from cheminement.cli import main
-from cheminement.model import MARKDOWN_SUFFIXES, Note, Visibility, is_markdown, markdown_stem
+from cheminement.model import MARKDOWN_SUFFIXES, Visibility, is_markdown, markdown_stem
 from cheminement.publish import publish
 from cheminement.settings import Settings
 from kit import FIXTURES, Portfolio

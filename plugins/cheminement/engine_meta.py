@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .messages import CATALOGUE, Term
 from .model import Severity
 
@@ -391,3 +392,20 @@ def material_icons() -> frozenset[str] | None:
     if not folder.is_dir():
         return None
     return frozenset(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.svg"))
+
+
+def for_theme(current: Mapping[str, Any], learner: Mapping[str, Any], checked: Mapping[str, Any]) -> dict[str, Any]:
+    """What the theme sees of a page's meta: the learner's values only as our reader checked them.
+
+    `current` is the meta the engine built (its own parse of the file, what other plugins
+    added); `learner` the front matter as our reader read it (canonical keys); `checked` its
+    checked, escaped version (`build`). Keys from the front matter are replaced by `checked`;
+    keys other plugins added (a revision date) stay; engine keys from another source
+    (Material's meta plugin reads `.meta.yml` files of the portfolio) are checked here too.
+    """
+    from_learner = {key for key in current if schema.canonical_key(str(key)) in learner}
+    others = {key: value for key, value in current.items() if key not in from_learner}
+    engine_keys = {key: value for key, value in others.items() if key in schema.ENGINE_KEYS}
+    from_others, _ = build(engine_keys)
+    kept = {key: value for key, value in others.items() if key not in schema.ENGINE_KEYS and key != "title"}
+    return {**kept, **from_others, **checked}

@@ -170,3 +170,8 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> Changes:
         changed=sorted(p for p in set(new) & set(old) if new[p].get("hash") != old[p].get("hash")),
         removed=sorted(set(old) - set(new)),
     )
+
+
+def in_language(error: ValueError, lang: str) -> str:
+    """A manifest error's text in the learner's language (other errors as they are)."""
+    return error.message(lang) if isinstance(error, ManifestError) else str(error)

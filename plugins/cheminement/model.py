@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from .dates import PartialDate
-from .messages import message
+from .messages import message, printable
 
 
 # The suffixes MkDocs renders as pages (`mkdocs.utils.markdown_extensions`). Every file
@@ -82,6 +82,12 @@ class Problem:
 
     def suggestion(self, lang: str = "fr") -> str:
         return " ".join(message(key, lang, **params) for key, params in self.suggestions)
+
+    def describe(self, lang: str = "fr") -> str:
+        """`file:line: message suggestion` on one line, safe to print on a terminal."""
+        where = self.file + (f":{self.line}" if self.line else "")
+        suggestion = self.suggestion(lang)
+        return printable(f"{where}: {self.message(lang)}" + (f" {suggestion}" if suggestion else ""))
 
     def as_dict(self, lang: str = "fr") -> dict[str, Any]:
         return {

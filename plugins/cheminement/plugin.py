@@ -32,7 +32,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
-from . import biblio, changes, engine_meta, manifest, mkdocs_files, pagehtml, schema, snippets, theme
+from . import biblio, changes, engine_meta, manifest, mkdocs_files, pagehtml, snippets, theme
 from . import views as views_module
 from . import wikilinks
 from .check import Report, analyse
@@ -180,7 +180,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         try:
             return changes.Since(manifest=manifest.read(path), label=value)
         except ValueError as error:
-            raise PluginError(message("since.invalid", lang, value=value, detail=_in_language(error, lang))) from None
+            raise PluginError(message("since.invalid", lang, value=value, detail=manifest.in_language(error, lang))) from None
 
     # -- Files: load, validate, publish, generate -------------------------------------------
 
@@ -198,10 +198,10 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         problems = report.problems + self._snippet_problems(config, publication) + _reserved(ours, config)
         for problem in problems:
             if problem.severity is not Severity.ERROR:
-                log.warning(_describe(problem, settings.lang))
+                log.warning(problem.describe(settings.lang))
         errors = [p for p in problems if p.severity is Severity.ERROR]
         if errors:
-            details = "\n".join(_describe(p, settings.lang) for p in errors)
+            details = "\n".join(p.describe(settings.lang) for p in errors)
             raise PluginError(f"{message('build.failed', settings.lang, count=len(errors))}\n{details}")
         self.report, self.publication = report, publication
         self._remove_private(files, ours, publication)
@@ -387,7 +387,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if not isinstance(read, CorePage) and self.publication is not None:
             read = next((p for p in self.publication.public.pages if p.path == page.file.src_uri), None)
         if isinstance(read, CorePage):
-            page.meta = _engine_meta(page.meta, read)
+            page.meta = engine_meta.for_theme(page.meta, read.meta, read.engine_meta)
         if title:
             # Material prints page.title raw into <title>, the header and every page's nav.
             page.meta["title"] = html.escape(title, quote=False)
@@ -623,33 +623,6 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
 def _listing_label(kind: Kind) -> str:
     return {Kind.PARCOURS: "parcours", Kind.RECIT: "recits", Kind.TRACE: "traces", Kind.RETOUR: "retours"}[kind]
-
-
-def _describe(problem: Problem, lang: str) -> str:
-    where = problem.file + (f":{problem.line}" if problem.line else "")
-    suggestion = problem.suggestion(lang)
-    return printable(f"{where}: {problem.message(lang)}" + (f" {suggestion}" if suggestion else ""))
-
-
-def _engine_meta(current: dict[str, Any], read: CorePage) -> dict[str, Any]:
-    """What the theme sees of a page's meta: the learner's values only as our reader checked them.
-
-    Keys from the note's front matter are replaced by their checked, escaped version
-    (`read.engine_meta`); keys other plugins added (a revision date) stay; engine keys from
-    another source (Material's meta plugin reads `.meta.yml` files of the portfolio) are
-    checked and escaped the same way.
-    """
-    from_learner = {key for key in current if schema.canonical_key(str(key)) in read.meta}
-    others = {key: value for key, value in current.items() if key not in from_learner}
-    engine_keys = {key: value for key, value in others.items() if key in schema.ENGINE_KEYS}
-    checked, _ = engine_meta.build(engine_keys)
-    kept = {key: value for key, value in others.items() if key not in schema.ENGINE_KEYS and key != "title"}
-    return {**kept, **checked, **read.engine_meta}
-
-
-def _in_language(error: ValueError, lang: str) -> str:
-    """A manifest error's text in the learner's language (other errors as they are)."""
-    return error.message(lang) if isinstance(error, manifest.ManifestError) else str(error)
 
 
 def _add_headings(page: Page, content: str) -> None:
