@@ -275,19 +275,14 @@ def heavy_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_portfolio_over_the_time_limit_is_stopped_and_the_others_build(heavy_root: Path, tmp_path: Path) -> None:
-    import time
-
-    started = time.monotonic()
     result = CliRunner().invoke(main, ["build-all", str(heavy_root), "--out", str(tmp_path / "site"),
                                        "--processus", "2", "--delai", "5"])
-    elapsed = time.monotonic() - started
     batch = Batch(World(heavy_root, tmp_path), tmp_path / "site", result.exit_code, result.output)
     assert result.exit_code == 1
     assert "construit" in batch.row("victim")
     assert "ÉCHEC" in batch.row("lourd") and "temps dépassé" in batch.row("lourd") and "5 s" in batch.row("lourd")
     assert not (tmp_path / "site" / "lourd").exists()
     assert not [p for p in (tmp_path / "site").iterdir() if p.name.startswith(".")]  # no staging left
-    assert elapsed < 30
 
 
 def test_a_portfolio_over_the_memory_limit_is_stopped_and_the_others_build(heavy_root: Path, tmp_path: Path) -> None:

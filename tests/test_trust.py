@@ -237,3 +237,15 @@ def test_active_files_are_left_out_when_the_institution_says_so(portfolio: Portf
     assert {"CANARYA001", "CANARYA002"} <= canaries_in(portfolio.build())  # a personal site: published
     portfolio.configure("fichiers_actifs: false")
     assert canaries_in(portfolio.build(site_dir=str(portfolio.root / "institution"))) == set()
+
+
+def test_a_library_field_that_is_not_text_is_refused(portfolio: Portfolio, caplog: pytest.LogCaptureFixture) -> None:
+    (portfolio.docs / "biblio.json").write_text(
+        '[{"id": "x", "type": "book", "title": {"<img src=x onerror=window.__pwned=1>": 1},'
+        ' "author": [{"family": "Durand"}], "issued": {"date-parts": [[2020]]}}]', encoding="utf-8")
+    portfolio.configure("bibliographie: docs/biblio.json")
+    portfolio.write("recits/cite.md", "---\ntitre: Cite\ndate: 2025\n---\nVoir [@x].\n")
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        portfolio.build()
+    assert "biblio.json" in caplog.text and "title" in caplog.text
+

@@ -20,7 +20,9 @@ from .model import Problem, Severity
 from .wikilinks import _prose_lines
 
 # [@key], [@key, p. 12], [@a; @b, chap. 3], [voir @key] (Pandoc's syntax).
-CITATION = re.compile(r"\[([^\[\]]*?@[^\[\]]+)\]")
+# `[`, then text without brackets holding an `@`, then `]`: the first class cannot hold `@`,
+# so a long unclosed `[@a @a …` is scanned once, not once per `@` (quadratic).
+CITATION = re.compile(r"\[([^\[\]@]*@[^\[\]]+)\]")
 _ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)\s*-?@(?P<key>[\w][\w:.#$%&+?<>~/-]*?)\s*(?:,\s*(?P<locator>.+?))?\s*$")
 _LOCATOR = re.compile(r"^(?P<label>pp?\.|chap\.|ch\.|sect\.|§|para\.|fig\.|vol\.|n°|no\.)?\s*(?P<value>.+)$", re.IGNORECASE)
 LOCATOR_LABELS = {
@@ -131,6 +133,11 @@ def _csl_mistake(item: dict[str, Any]) -> str | None:
             isinstance(p, list) and all(isinstance(n, int) or (isinstance(n, str) and n.isdigit()) for n in p) for p in parts
         )):
             return f'{key}: {{"date-parts": [[2015, 3]]}}'
+    for key, value in item.items():
+        # Any other field is text or a number: citeproc prints a list or a mapping as
+        # Python's repr, keys and all, past every escaping.
+        if key not in ("author", "editor", "issued", "accessed") and not isinstance(value, (str, int, float)):
+            return f'{key}: "…"'
     return None
 
 

@@ -484,7 +484,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return None  # assembled in on_env, once every page is rendered
         elif kind == "bibliography":
             assert self.formatter is not None and self.citations is not None
-            content = html_content + renderer.bibliography(url_for, self.formatter, self.citations)
+            # Formatted references carry the library's text: inert like a note's (defence in depth).
+            content = html_content + self._inert(renderer.bibliography(url_for, self.formatter, self.citations), page.file.src_uri)
         else:
             return None
         content += self._references(source)
@@ -501,7 +502,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if not cited:
             return ""
         keys = {i.key for c in cited for i in c.items}
-        return self.renderer.references(self.formatter.ordered(keys))
+        return self._inert(self.renderer.references(self.formatter.ordered(keys)), source)
 
     def _feedback(self, retours: list[Retour], url_for: Callable[[str], str]) -> str:
         """The feedback block, each note's Markdown rendered for the page that shows it."""
