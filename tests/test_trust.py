@@ -249,3 +249,71 @@ def test_a_library_field_that_is_not_text_is_refused(portfolio: Portfolio, caplo
         portfolio.build()
     assert "biblio.json" in caplog.text and "title" in caplog.text
 
+
+
+def test_a_planted_manifest_never_makes_a_dirty_build_delete_outside_the_site(portfolio: Portfolio,
+                                                                              tmp_path: Path) -> None:
+    import json
+
+    site = portfolio.build()
+    victims = tmp_path / "victimes"
+    (victims / "sous").mkdir(parents=True)
+    for name in ("dehors.txt", "absolu.txt", "sous/lien.txt"):
+        (victims / name).write_text("à garder", encoding="utf-8")
+    (site / "lien").symlink_to(victims / "sous", target_is_directory=True)
+    manifest_file = site / "cheminement-manifeste.json"
+    data = json.loads(manifest_file.read_text(encoding="utf-8"))
+    relative = os.path.relpath(victims / "dehors.txt", site)
+    data["files"].update({relative: {"hash": "0"}, str(victims / "absolu.txt"): {"hash": "0"},
+                          "lien/lien.txt": {"hash": "0"}})
+    manifest_file.write_text(json.dumps(data), encoding="utf-8")
+    config = load_config(config_file=str(portfolio.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=True)
+    try:
+        build(config, dirty=True)
+    finally:
+        config.plugins.on_shutdown()
+    assert sorted(p.name for p in victims.rglob("*.txt")) == ["absolu.txt", "dehors.txt", "lien.txt"]
+
+
+@pytest.mark.parametrize("body", [
+    "- un `premier point\n- %% CANARYC001 %% second point `fin\n",
+    "<div>` %% CANARYC002 %% <!-- CANARYC003 --> `</div>\n",
+    "# Titre `x\n%% CANARYC004 %% suite ` y\n",
+])
+def test_backticks_that_are_not_one_code_span_never_keep_a_comment(portfolio: Portfolio, body: str) -> None:
+    portfolio.write("recits/code.md", "---\ntitre: Code\ndate: 2025\n---\n" + body)
+    assert canaries_in(portfolio.build()) == set()
+
+
+@pytest.mark.parametrize("written", ['" journal/secret.md"', '"journal/secret.md "', '"journal/a:b.md"'])
+def test_every_reading_of_a_transcluded_path_is_checked(portfolio: Portfolio, written: str,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    portfolio.write("journal/secret.md", "---\ntitre: S\n---\nCANARYS002\n")
+    portfolio.write("journal/a:b.md", "---\ntitre: AB\n---\nCANARYS003\n")
+    portfolio.write("recits/inclut.md", f"---\ntitre: Inclut\ndate: 2025\n---\n\n--8<-- {written}\n")
+    portfolio.configure(extra="markdown_extensions:\n  - pymdownx.snippets:\n      base_path: [docs]\n")
+    cwd = Path.cwd()
+    os.chdir(portfolio.root)
+    try:
+        with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+            portfolio.build()
+    finally:
+        os.chdir(cwd)
+    assert "recits/inclut.md:6" in caplog.text
+
+
+def test_an_invisible_control_character_keeps_the_note_private(portfolio: Portfolio,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    portfolio.write("recits/nel.md", '---\ntitre: "Accueil\\x85suite"\ndate: 2025\n---\nTexte.\n')
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        portfolio.build()
+    assert "recits/nel.md:2" in caplog.text and "U+0085" in caplog.text and "Traceback" not in caplog.text
+
+
+def test_a_library_nested_too_deep_is_a_problem(portfolio: Portfolio, caplog: pytest.LogCaptureFixture) -> None:
+    (portfolio.docs / "biblio.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    portfolio.configure("bibliographie: docs/biblio.json")
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        portfolio.build()
+    assert "biblio.json" in caplog.text

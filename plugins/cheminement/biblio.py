@@ -96,6 +96,8 @@ def _load_csl_json(text: str, bibliography: Bibliography) -> tuple[Bibliography,
         data = json.loads(text)
     except json.JSONDecodeError as error:
         return bibliography, [_problem(bibliography, error.lineno, error.msg)]
+    except (RecursionError, ValueError):  # nested past any library's needs, or a huge number
+        return bibliography, [_problem(bibliography, 1, "CSL-JSON: [ {…}, {…} ]")]
     if not isinstance(data, list):
         return bibliography, [_problem(bibliography, 1, "CSL-JSON: [ … ]")]
     problems = []

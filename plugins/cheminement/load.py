@@ -357,7 +357,7 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
     if not title and kind is Kind.RETOUR:
         title = _feedback_title(reader, settings.lang)
     visibility = reader.visibility()
-    if not _suffix_is_rendered(path, reader) or _unfenced_front_matter(doc, reader):
+    if not _suffix_is_rendered(path, reader) or _unfenced_front_matter(doc, reader) or _control_characters(reader):
         visibility = Visibility.PRIVATE
     common = dict(
         path=path,
@@ -480,6 +480,30 @@ def _unfenced_front_matter(doc: frontmatter.Document, reader: _Reader) -> bool:
                          _fix("frontmatter-unfenced.fix", key=line.key))
             return True
     return False
+
+
+# Invisible characters that break lines or drive terminals (U+0085 NEL, U+2028…): YAML reads
+# them, but no value can be written back or shown as it was typed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _control_characters(reader: _Reader) -> bool:
+    """Values holding invisible control characters: an error on the key, the note private."""
+    found = False
+    for key, value in reader.meta.items():
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend([*item.keys(), *item.values()])
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str) and (match := _CONTROL.search(item)):
+                reader.error("control-character", reader.line(key), {"key": key, "code": f"U+{ord(match.group()):04X}"},
+                             _fix("control-character.fix"))
+                found = True
+                break
+    return found
 
 
 def _suffix_is_rendered(path: str, reader: _Reader) -> bool:

@@ -25,7 +25,6 @@ from .targets import PRIMARY, VOID, PrivateTargets, is_url_attribute, private_ta
 
 _OPENING_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})", re.MULTILINE)
 _BACKTICKS = re.compile(r"`+")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _CODE = re.compile(r"^[ ]{0,3}(?:`{3,}|~{3,})|\\`|`+", re.MULTILINE)
 _CODE_OR_COMMENT = re.compile(r"^[ ]{0,3}(?:`{3,}|~{3,})|\\`|`+|%%", re.MULTILINE)
 _CODE_OR_ANY_COMMENT = re.compile(r"^[ ]{0,3}(?:`{3,}|~{3,})|\\`|`+|%%|<!--", re.MULTILINE)
@@ -49,17 +48,16 @@ def _fence_end(text: str, start: int) -> int | None:
     return closing.end() if closing else None
 
 
-@lru_cache(maxsize=4)
-def _blank_lines(text: str) -> list[int]:
-    """Where the text's blank lines (paragraph ends) start, once per text."""
-    return [match.start() for match in _BLANK_LINE.finditer(text)]
-
-
 def _span_end(text: str, start: int, ticks: int) -> int | None:
-    """Where the code span opened by `ticks` backticks at `start` ends, within its paragraph."""
-    blanks = _blank_lines(text)
-    index = bisect_right(blanks, start)
-    limit = blanks[index] if index < len(blanks) else len(text)
+    """Where the code span opened by `ticks` backticks at `start` ends, on the same line.
+
+    Markdown lets a span continue over the lines of one paragraph, but not across a list
+    item, a table row, a heading or an HTML block; telling those apart here would be a
+    second Markdown parser. Fail closed instead: a span is only code on its own line, so a
+    comment after a line break is always treated as a comment (removed), never kept as code.
+    """
+    line_end = text.find("\n", start)
+    limit = len(text) if line_end < 0 else line_end
     for run in _BACKTICKS.finditer(text, start + ticks, limit):
         if len(run.group()) == ticks:
             return run.end()
@@ -157,11 +155,18 @@ def _code_end(text: str, match: re.Match[str]) -> int:
         if end is not None:
             return end
     stripped = token.strip(" ")
-    if stripped.startswith("`"):
+    if stripped.startswith("`") and not _in_html_line(text, match.start()):
         end = _span_end(text, match.start() + len(token) - len(stripped), len(stripped))
         if end is not None:
             return end
     return match.end()
+
+
+def _in_html_line(text: str, position: int) -> bool:
+    """Whether `position` is on a line that starts with a tag: in an HTML block backticks are
+    text, not code, so a comment there is a comment."""
+    line_start = text.rfind("\n", 0, position) + 1
+    return text[line_start:position].lstrip(" \t>").startswith("<")
 
 
 # -- Links to private notes ---------------------------------------------------------------

@@ -76,11 +76,32 @@ def leaves(file: File, docs_dir: Path) -> bool:
 def remove(files: Files, file: File) -> None:
     """Take a file out of the build, and out of a site an earlier build left (`--dirty`)."""
     files.remove(file)
-    target = Path(file.abs_dest_path)
-    if target.is_file():
-        target.unlink()
-        with contextlib.suppress(OSError):
-            target.parent.rmdir()  # only when empty, e.g. recits/x/ of recits/x/index.html
+    _unlink_inside(Path(file.abs_dest_path), Path(file.dest_dir))
+
+
+def _plain_relative(path: str) -> bool:
+    """A relative POSIX path that stays where it is put: no `..`, root, drive, `\\` or NUL."""
+    return (bool(path) and not path.startswith(("/", "\\")) and "\\" not in path and "\0" not in path
+            and ":" not in path.split("/", 1)[0] and ".." not in path.split("/"))
+
+
+def _unlink_inside(target: Path, site: Path) -> None:
+    """Delete one file of the site folder, and its folder when that leaves it empty.
+
+    Never through a link: a `site/x -> /elsewhere` planted beside the output must not make
+    a build delete files outside the site.
+    """
+    root = Path(os.path.realpath(site))
+    for parent in [target, *target.parents]:
+        if parent == site or parent == root:
+            break
+        if parent.is_symlink():
+            return
+    if not Path(os.path.realpath(target)).is_relative_to(root) or not target.is_file():
+        return
+    target.unlink()
+    with contextlib.suppress(OSError):
+        target.parent.rmdir()  # only when empty, e.g. recits/x/ of recits/x/index.html
 
 
 def force_rebuild(files: Files) -> None:
@@ -89,7 +110,7 @@ def force_rebuild(files: Files) -> None:
     pages that cite it. Removing their output makes MkDocs rebuild them all."""
     for file in files.documentation_pages():
         with contextlib.suppress(OSError):
-            Path(file.abs_dest_path).unlink()
+            _unlink_inside(Path(file.abs_dest_path), Path(file.dest_dir))
 
 
 def remove_unpublished(config: MkDocsConfig, published: Set[str]) -> None:
@@ -109,12 +130,10 @@ def remove_unpublished(config: MkDocsConfig, published: Set[str]) -> None:
             shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
         return
     for path in set(previous) - set(published):
+        if not _plain_relative(path):
+            continue  # a manifest is a file anyone may have put there: never a way out
         old = File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
-        target = Path(old.abs_dest_path)
-        if target.is_file():
-            target.unlink()
-            with contextlib.suppress(OSError):
-                target.parent.rmdir()
+        _unlink_inside(Path(old.abs_dest_path), site)
 
 
 def snippet_bases(config: MkDocsConfig) -> tuple[list[Path], list[str]] | None:

@@ -38,25 +38,33 @@ def find(text: str) -> Iterator[Transclusion]:
     for number, line in enumerate(text.split("\n"), start=1):
         inline = _INLINE.match(line)
         if inline:
-            path = _bare(inline.group(2)[1:-1])
-            if not inline.group(1) and not _is_url(path):
-                yield Transclusion(path, number)
+            if not inline.group(1):
+                yield from _candidates(inline.group(2)[1:-1], number)
             continue
         block = _BLOCK.match(line)
         if block:
             if not block.group(1):
                 in_block = not in_block
             continue
-        if in_block and line.strip() and not line.lstrip().startswith(";") and not _is_url(line.strip()):
-            yield Transclusion(_bare(line.strip()), number)
+        if in_block and line.strip() and not line.lstrip().startswith(";"):
+            yield from _candidates(line, number)
 
 
-def _bare(path: str) -> str:
-    """The file part of `file.md:section` or `file.md:3:8` (a colon after the last `/`)."""
-    path = path.replace('\\"', '"').replace("\\'", "'")
+def _candidates(written: str, line: int) -> Iterator[Transclusion]:
+    """Every file a written path may name, so that no reading of it escapes the check.
+
+    pymdown-extensions strips spaces inside the quotes, and cuts `file.md:section` or
+    `file.md:3:8` at a colon only when a section or range follows: `a:b.md` may be a file.
+    Both readings are checked (a path that names no file is harmless).
+    """
+    path = written.replace('\\"', '"').replace("\\'", "'").strip()
+    if not path or _is_url(path):
+        return
+    yield Transclusion(path, line)
     slash = max(path.rfind("/"), path.rfind("\\"))
     colon = path.find(":", slash + 1)
-    return path[:colon] if colon > 0 else path
+    if colon > 0:
+        yield Transclusion(path[:colon].strip(), line)
 
 
 def _is_url(path: str) -> bool:
