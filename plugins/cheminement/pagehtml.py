@@ -34,19 +34,30 @@ def after_h1(content: str, insert: str) -> str:
     The heading is found by HTML's own tokenizer and `insert` placed at its end, leaving the
     page's bytes as they are (a note page is not re-serialised for a panel).
     """
-    if not content.lstrip().startswith("<h1"):
+    closing = content.find("</h1>")
+    if not content.lstrip().startswith("<h1") or closing < 0:
         return insert + content
-    end = _Headings.scan(content).first_h1_end
+    end = _Headings.scan(content[: closing + len("</h1>")]).first_h1_end  # the heading only
     if end is None:
         return insert + content
     return content[:end] + "\n" + insert + content[end:]
 
 
 def h2_headings(content: str) -> list[tuple[str, str]]:
-    """(id, text) of every <h2 id> of a page, the text escaped as it shows in the page."""
-    if "<h2" not in content:
-        return []
-    return [(anchor, html.escape(text.strip(), quote=False)) for anchor, text in _Headings.scan(content).h2]
+    """(id, text) of every <h2 id> of a page, the text escaped as it shows in the page.
+
+    Only the headings are tokenized (each `<h2` up to its `</h2>`; headings do not nest),
+    not the whole page: a note page is long, its headings are few.
+    """
+    found: list[tuple[str, str]] = []
+    start = content.find("<h2")
+    while start >= 0:
+        end = content.find("</h2>", start)
+        if end < 0:
+            break
+        found += _Headings.scan(content[start:end + len("</h2>")]).h2
+        start = content.find("<h2", end)
+    return [(anchor, html.escape(text.strip(), quote=False)) for anchor, text in found]
 
 
 class _Headings(HTMLParser):

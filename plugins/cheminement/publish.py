@@ -457,8 +457,11 @@ class PublishedText:
 
         Less than the published text, never more; and a note does not count as changed
         because a note it links to was deleted or made private (its own text did not move).
+        The front matter is hashed as data (what the stage writes as YAML): the same in every
+        build, without writing and re-reading YAML for each note of a large portfolio.
         """
-        return self.head(page) + self.body(page, flat_links=True)
+        data = json.dumps(self.meta(page), ensure_ascii=False, sort_keys=True, default=str)
+        return data + "\n" + self.body(page, flat_links=True)
 
     def head(self, page: Page) -> str:
         """The front matter block, as many lines as the source's when it fits (so that
