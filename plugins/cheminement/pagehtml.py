@@ -73,6 +73,7 @@ class _Headings(HTMLParser):
         self._started = False
         self._h1_depth = 0
         self._h2: tuple[str, list[str]] | None = None
+        self._permalink = False
 
     @classmethod
     def scan(cls, content: str) -> _Headings:
@@ -91,8 +92,12 @@ class _Headings(HTMLParser):
             anchor = dict(attrs).get("id")
             if anchor:
                 self._h2 = (anchor, [])
+        elif tag == "a" and "headerlink" in (dict(attrs).get("class") or "").split():
+            self._permalink = True  # the `¶` a heading carries is no part of its title
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._permalink = False
         if tag == "h1" and self._h1_depth > 0:
             self._h1_depth -= 1
             if self._h1_depth == 0 and self.first_h1_end is None:
@@ -104,7 +109,7 @@ class _Headings(HTMLParser):
             self._h2 = None
 
     def handle_data(self, data: str) -> None:
-        if self._h2 is not None:
+        if self._h2 is not None and not self._permalink:
             self._h2[1].append(data)
 
 
