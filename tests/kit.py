@@ -53,12 +53,12 @@ class Portfolio:
         body = MKDOCS_YML.format(language=language, options=(":\n" + textwrap.indent(textwrap.dedent(options), "      ")) if options else "")
         (self.root / "mkdocs.yml").write_text(body + textwrap.dedent(extra), encoding="utf-8")
 
-    def build(self, command: str = "build", **overrides: object) -> Path:
+    def build(self, command: str = "build", dirty: bool = False, **overrides: object) -> Path:
         config = load_config(config_file=str(self.root / "mkdocs.yml"), **overrides)
-        config.plugins.on_startup(command=command, dirty=False)
+        config.plugins.on_startup(command=command, dirty=dirty)
         try:
             serve_url = "http://127.0.0.1:8000/" if command == "serve" else None
-            build(config, serve_url=serve_url)
+            build(config, serve_url=serve_url, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
         self.site = Path(config.site_dir)

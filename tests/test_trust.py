@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from cheminement.cli import main
@@ -206,12 +204,7 @@ def test_dirty_build_removes_a_note_moved_into_the_journal(portfolio: Portfolio)
     assert {"CANARYD001", "CANARYD002"} <= canaries_in(site)  # the control: it was public
     (portfolio.docs / "journal").mkdir(exist_ok=True)
     (portfolio.docs / "recits" / "doute.md").rename(portfolio.docs / "journal" / "doute.md")
-    config = load_config(config_file=str(portfolio.root / "mkdocs.yml"))
-    config.plugins.on_startup(command="build", dirty=True)
-    try:
-        build(config, dirty=True)
-    finally:
-        config.plugins.on_shutdown()
+    portfolio.build(dirty=True)
     assert canaries_in(site) == set()
 
 
@@ -267,12 +260,7 @@ def test_a_planted_manifest_never_makes_a_dirty_build_delete_outside_the_site(po
     data["files"].update({relative: {"hash": "0"}, str(victims / "absolu.txt"): {"hash": "0"},
                           "lien/lien.txt": {"hash": "0"}})
     manifest_file.write_text(json.dumps(data), encoding="utf-8")
-    config = load_config(config_file=str(portfolio.root / "mkdocs.yml"))
-    config.plugins.on_startup(command="build", dirty=True)
-    try:
-        build(config, dirty=True)
-    finally:
-        config.plugins.on_shutdown()
+    portfolio.build(dirty=True)
     assert sorted(p.name for p in victims.rglob("*.txt")) == ["absolu.txt", "dehors.txt", "lien.txt"]
 
 

@@ -32,6 +32,7 @@ import yaml
 
 from .model import is_markdown
 from .messages import message
+from .scan import is_utf8
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -174,7 +175,7 @@ def survey(root: Path, reserved: frozenset[str] = frozenset()) -> tuple[list[str
         except OSError:
             refused[name] = "institution.refused-unreadable"
             continue
-        if not _utf8(name):
+        if not is_utf8(name):
             refused[name] = "institution.refused-encoding"
         elif not SLUG.fullmatch(name) or name.lower() in reserved:
             refused[name] = "institution.refused-name"
@@ -192,14 +193,6 @@ def _holds_portfolio(folder: Path) -> bool:
     return (folder / "mkdocs.yml").exists() or (folder / "portfolio").is_dir() or any(
         is_markdown(name) for name in os.listdir(folder)
     )
-
-
-def _utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def in_shard(slug: str, shard: tuple[int, int] | None) -> bool:

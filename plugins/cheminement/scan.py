@@ -99,3 +99,12 @@ def path_problem(docs_dir: Path, path: str, reported: set[str]) -> tuple[bool, P
 def unreadable_problem(path: str, error: OSError) -> Problem:
     return Problem(path, None, Severity.ERROR, "file-unreadable", {"detail": error.strerror or type(error).__name__},
                    (("file-unreadable.fix", {}),))
+
+
+def is_utf8(name: str) -> bool:
+    """Whether a name read from the disk is valid UTF-8 (`os` hands others in escaped form)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -23,6 +23,7 @@ from .learner import LearnerConfig, Refused, inside
 from .messages import message
 from .targets import private_targets
 from .settings import Settings
+from .scan import is_utf8
 
 if TYPE_CHECKING:
     from .institution import Institution
@@ -122,7 +123,7 @@ def check_files(folder: Path, settings: Settings, institution: Institution, lang
             if name.startswith("."):
                 continue
             path = Path(top) / name
-            if not _utf8(name):
+            if not is_utf8(name):
                 problems.append(message("institution.name-encoding", lang, path=_shown(path, folder)))
             elif path.is_symlink() and not inside(path, folder):
                 problems.append(message("institution.link-outside", lang, path=_shown(path, folder)))
@@ -132,14 +133,6 @@ def check_files(folder: Path, settings: Settings, institution: Institution, lang
             break
     if problems:
         raise Refused("\n    ".join(problems[:MAX_LISTED] + (["…"] if len(problems) > MAX_LISTED else [])))
-
-
-def _utf8(name: str) -> bool:
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _shown(path: Path, folder: Path) -> str:
