@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from cheminement.cli import main
-from cheminement.institution import discover, in_shard
+from cheminement.institution import in_shard, survey
 from kit import FIXTURES
 from sitecheck import broken_links
 
@@ -123,7 +123,7 @@ def test_incremental_rebuild_and_previous_site_kept(root: Path, tmp_path: Path) 
 
 
 def test_shards_split_learners_without_overlap(root: Path, tmp_path: Path) -> None:
-    slugs = discover(root)
+    slugs, _ = survey(root)
     assert slugs == ["alice", "bob", "chloe", "denis"]
     parts = [{s for s in slugs if in_shard(s, (i, 3))} for i in (1, 2, 3)]
     assert set().union(*parts) == set(slugs) and sum(len(p) for p in parts) == len(slugs)

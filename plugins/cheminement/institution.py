@@ -184,11 +184,6 @@ def survey(root: Path, reserved: frozenset[str] = frozenset()) -> tuple[list[str
     return slugs, refused
 
 
-def discover(root: Path) -> list[str]:
-    """Sub-folders of ROOT that hold a portfolio and may be built."""
-    return survey(root)[0]
-
-
 def _holds_portfolio(folder: Path) -> bool:
     return (folder / "mkdocs.yml").exists() or (folder / "portfolio").is_dir() or any(
         is_markdown(name) for name in os.listdir(folder)

@@ -196,11 +196,11 @@ def reserved_paths(config: MkDocsConfig) -> frozenset[str]:
             continue  # the learner's own overrides (`custom_dir`) are theirs to shadow
         for parent, _, names in os.walk(folder):
             relative = os.path.relpath(parent, folder)
-            theme.update(posixpath_join(relative, name).casefold() for name in names)
+            theme.update(_posix_join(relative, name).casefold() for name in names)
     return frozenset(theme | {path.casefold() for path in RESERVED_OUTPUTS})
 
 
-def posixpath_join(folder: str, name: str) -> str:
+def _posix_join(folder: str, name: str) -> str:
     return name if folder == "." else Path(folder, name).as_posix()
 
 
