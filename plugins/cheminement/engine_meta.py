@@ -295,32 +295,25 @@ def _flag(key: str) -> Callable[[_Checker, dict[str, Any]], None]:
     return handler
 
 
-def _authors(check: _Checker, out: dict[str, Any]) -> None:
-    value = check.meta.get("authors")
-    if value is None:
-        return
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list):
-        check.bad_type("authors", "type.ids", value, "authors: [prenom-nom]")
-        return
-    where = (lambda i: ("authors", i)) if isinstance(value, list) else (lambda i: ("authors",))
-    kept = [check.token("authors", item, where(i), "engine.rule.token", "authors: [prenom-nom]")
-            for i, item in enumerate(items)]
-    if all(kept):
-        out["authors"] = kept
+def _tokens(key: str, rule: str, example: str, pattern: re.Pattern[str] = _TOKEN,
+            single: bool = False) -> Callable[[_Checker, dict[str, Any]], None]:
+    """A list of tokens (author ids, link targets), each matching `pattern`; with `single`,
+    one token may also be written alone."""
+    def handler(check: _Checker, out: dict[str, Any]) -> None:
+        value = check.meta.get(key)
+        if value is None:
+            return
+        alone = single and isinstance(value, str)
+        items = [value] if alone else value
+        if not isinstance(items, list):
+            check.bad_type(key, "type.ids" if single else "type.list", value, example)
+            return
+        kept = [check.token(key, item, (key,) if alone else (key, i), rule, example, pattern)
+                for i, item in enumerate(items)]
+        if all(kept):
+            out[key] = kept
 
-
-def _links(check: _Checker, out: dict[str, Any]) -> None:
-    value = check.meta.get("links")
-    if value is None:
-        return
-    if not isinstance(value, list):
-        check.bad_type("links", "type.list", value, "links: [recits/mon-recit.md]")
-        return
-    kept = [check.token("links", item, ("links", i), "engine.rule.link", "links: [recits/mon-recit.md]", _LINK)
-            for i, item in enumerate(value)]
-    if all(kept):
-        out["links"] = kept
+    return handler
 
 
 def _readtime(check: _Checker, out: dict[str, Any]) -> None:
@@ -348,11 +341,11 @@ HANDLERS: dict[str, Callable[[_Checker, dict[str, Any]], None]] = {
     "search": _search,
     "comments": _flag("comments"),
     "social": _social,
-    "authors": _authors,
+    "authors": _tokens("authors", "engine.rule.token", "authors: [prenom-nom]", single=True),
     "categories": _categories,
     "slug": _slug,
     "pin": _flag("pin"),
-    "links": _links,
+    "links": _tokens("links", "engine.rule.link", "links: [recits/mon-recit.md]", _LINK),
     "readtime": _readtime,
     "render_macros": _flag("render_macros"),
 }
