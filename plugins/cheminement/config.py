@@ -93,9 +93,21 @@ class CheminementConfig(Config):
     depuis = c.Optional(c.Type((str, dt.date)))  # YAML reads an unquoted 2026-10-01 as a date
     page_nouveautes = PagePath("nouveautes.md")
 
-    # The printable dossier: the whole public portfolio on one page.
+    # The printable dossier: the public portfolio on one page, for a jury.
     dossier = c.Type(bool, default=True)
     page_dossier = PagePath("dossier.md")
+    # What the dossier holds when not everything (notes marked `dossier: true` always):
+    # `competences` (ids), `depuis` and `jusqu_a` (dates). Checked by the core (dossier.py).
+    selection_dossier = c.Type(dict, default={})
+
+    # Who the portfolio presents (name, headline, photo, programme, contact, summary), shown
+    # on the home page and the dossier's cover; the home page's front matter may hold it too.
+    # Checked by the core (profile.py), so that a problem names the key.
+    profil = c.Optional(c.Type(dict))
+    # Where the home page's own text goes among the generated sections.
+    texte_accueil = c.Choice(("debut", "apres-profil", "fin"), default="apres-profil")
+    # The generated home page (profile, coverage, highlights, latest notes, timeline strip).
+    accueil = c.Type(bool, default=True)
 
     # Institutions (see `cheminement build-all`): a footer line and a legal notice on every
     # page (Markdown), the learner's programme and whether the portfolio is listed in the

@@ -36,6 +36,8 @@ def note_schema(kind: Kind, referentiel: Referentiel, lang: str) -> dict[str, An
         "titre": {"type": "string"},
         "visibilite": {"enum": ["public", "prive", "privé", "private"]},
         "draft": {"type": "boolean"},
+        "a_la_une": {"type": "boolean"},
+        "dossier": {"type": "boolean"},
         "tags": {"type": "array", "items": {"type": "string"}},
         "resume": {"type": ["string", "null"]},
         "competences": {"oneOf": [

@@ -390,6 +390,8 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
         id=note_id,
         summary=reader.text("resume"),
         tags=reader.texts("tags"),
+        featured=bool(reader.boolean("a_la_une")),
+        in_dossier=bool(reader.boolean("dossier")),
     )
     note: Note
     if kind is Kind.PARCOURS:

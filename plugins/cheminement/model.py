@@ -206,6 +206,8 @@ class Note(Page):
     summary: str = ""
     tags: list[str] = field(default_factory=list)
     competences: list[Ref] = field(default_factory=list)
+    featured: bool = False  # `a_la_une: true`: shown on the home page
+    in_dossier: bool = False  # `dossier: true`: part of the dossier's selection
 
     @property
     def key(self) -> tuple[Kind, str]:

@@ -48,7 +48,11 @@ from .render import Renderer
 from .settings import Settings
 
 # Copied by MkDocs with the theme's static files, since our theme folder is on its path.
-CSS_URI = "assets/cheminement/cheminement.css"
+# One sheet per part of the site, so that each stays readable.
+CSS_URIS = tuple(f"assets/cheminement/{name}.css" for name in
+                 ("cheminement", "vitrine", "frise", "competences", "dossier"))
+# Progressive enhancement only (the timeline's filters): every page works without it.
+JS_URI = "assets/cheminement/cheminement.js"
 
 PREVIEW_VARIABLE = "CHEMINEMENT_APERCU_PRIVE"
 # Generated pages left out of the search index: they only repeat what notes index.
@@ -138,8 +142,11 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             # (cheminement/…), and our one Material partial (search.html) must win.
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
         self.footer_block = self._footer_block()
-        if CSS_URI not in config.extra_css:
-            config.extra_css.insert(0, CSS_URI)
+        for position, uri in enumerate(CSS_URIS):
+            if uri not in config.extra_css:
+                config.extra_css.insert(position, uri)
+        if JS_URI not in config.extra_javascript:
+            config.extra_javascript.append(JS_URI)
         ref = self.settings.referentiel_path
         if not _is_within(ref, self.settings.docs_dir) and ref.exists():
             config.watch.append(str(ref))
@@ -162,6 +169,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             changes_page=options.page_nouveautes,
             dossier_page=options.page_dossier if options.dossier else None,
             newest_first=options.ordre_chronologie == "recent",
+            profile=options.profil,
+            home_text=options.texte_accueil,
         )
 
     def _since(self, config: MkDocsConfig) -> changes.Since | None:

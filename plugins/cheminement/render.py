@@ -23,6 +23,7 @@ from slugify import slugify as slug
 from .biblio import Formatter, anchor, authors
 from .changes import Changed, Since
 from .model import Kind, Note, Referentiel, Retour, fold
+from .profile import Profile
 from .settings import Settings
 from .views import Citations, CompetenceView, Views
 
@@ -59,8 +60,10 @@ class Renderer:
         referentiel: Referentiel,
         views: Views,
         previewed: frozenset[str] = frozenset(),
+        profile: Profile | None = None,
     ) -> None:
         self.settings = settings
+        self.profile = profile or Profile()
         self.lang = settings.lang
         self.scale = referentiel.scale
         self.referentiel = referentiel
@@ -86,6 +89,8 @@ class Renderer:
             lang=self.lang,
             scale=self.scale,
             views=views,
+            profile=self.profile,
+            today=settings.today,
             competence_index_path=settings.competence_index,
             previewed=previewed,
             url=lambda path: self._url_for(path),

@@ -31,7 +31,9 @@ VISIBILITY_VALUES = {
 }
 
 # Keys every note and page understands.
-COMMON_KEYS = ("id", "type", "titre", "visibilite", "draft", "tags", "resume")
+COMMON_KEYS = ("id", "type", "titre", "visibilite", "draft", "tags", "resume", "a_la_une", "dossier")
+# Keys of ordinary pages: the home page may hold the learner's profile (profile.py).
+PAGE_KEYS = ("profil",)
 
 KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.PARCOURS: ("organisation", "lieu", "debut", "fin", "competences"),
@@ -88,6 +90,8 @@ ALIASES = {
     "author": "auteur",
     "about": "sur",
     "feedback": "retour",
+    "featured": "a_la_une",
+    "highlight": "a_la_une",
 }
 
 KIND_NAMES = {
@@ -141,4 +145,4 @@ def canonical_key(key: str) -> str:
 
 
 def known_keys(kind: Kind | None) -> tuple[str, ...]:
-    return COMMON_KEYS + (KIND_KEYS[kind] if kind else ())
+    return COMMON_KEYS + (KIND_KEYS[kind] if kind else PAGE_KEYS)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from .dates import PartialDate
 from .model import Kind
 
 DEFAULT_FOLDERS: dict[str, Kind] = {
@@ -16,6 +19,20 @@ DEFAULT_FOLDERS: dict[str, Kind] = {
     "traces": Kind.TRACE,
     "retours": Kind.RETOUR,
 }
+
+
+@dataclass(frozen=True)
+class DossierSelection:
+    """What the dossier holds when not everything: notes marked `dossier: true` always;
+    with competences or dates given, the notes about those competences or in those dates."""
+
+    competences: tuple[str, ...] = ()
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.competences or self.since or self.until)
 
 
 @dataclass
@@ -38,6 +55,13 @@ class Settings:
     # Source paths the engine leaves out of the site (MkDocs' exclude_docs, draft_docs):
     # they are never published, and what they use counts as used by a private note.
     excluded: frozenset[str] = frozenset()
+    # The learner's profile as written in the engine's configuration (`profil:`); the
+    # home page's front matter may hold one too (profile.py reads both).
+    profile: dict[str, Any] | None = None
+    home_text: str = "apres-profil"  # where the home page's own text goes: debut, apres-profil, fin
+    dossier_selection: DossierSelection = field(default_factory=DossierSelection)
+    # "Now" for ongoing periods (timeline, charts): one value per build, settable in tests.
+    today: dt.date = field(default_factory=dt.date.today)
 
     def __post_init__(self) -> None:
         self.private_folders = tuple(folder_key(f) for f in self.private_folders)

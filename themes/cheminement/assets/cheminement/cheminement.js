@@ -1,0 +1,1 @@
+/* Cheminement: progressive enhancement only; every page reads and works without it. */
