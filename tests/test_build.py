@@ -49,12 +49,12 @@ def test_competence_index_counts_levels_and_coverage(portfolio: Portfolio) -> No
     assert cells["Niveau estimé"].startswith("Maîtrise (niveau 3 sur 4)")
     assert "Expertise (niveau 4 sur 4)" in cells["Objectif"]
     assert "Maîtrise (niveau 3 sur 4)" in cells["Dernier niveau démontré"]  # 2025-03
-    assert cells["Notes"] == "2 récits, 1 parcours, 1 trace"
-    assert row.find("time")["datetime"] == "2025-03"
+    assert text(row.select_one("details.chm-evidence summary")).startswith("2 récits, 1 trace, 1 parcours")
+    assert row.select("td")[-1].find("time")["datetime"] == "2025-03"
     coverage = page.select_one("section.chm-coverage")
-    uncovered = [text(li.a) for li in coverage.select("ul.chm-uncovered li")]
+    uncovered = [text(li.a) for li in coverage.select("#statut-aucun li")]
     assert uncovered == ["Évaluer"]
-    assert "3 compétence(s) sur 4" in text(coverage)
+    assert "Sur 4 compétences : 3 étayées" in text(coverage)
     domains = [text(h2) for h2 in page.select("section.chm-domain h2")]
     assert domains == ["Relation", "Ingénierie"]
 

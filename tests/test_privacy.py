@@ -148,8 +148,10 @@ def test_private_notes_leave_no_trace_in_views(secret: Portfolio) -> None:
     secret.build()
     index = secret.html("competences/index.html")
     row = next(r for r in index.select("tbody tr") if "écoute" in r.th.get_text())
-    # Only public notes count: 3 récits, 1 parcours, 1 trace (the private récit is not one).
-    assert " ".join(row.find_all("td")[4].get_text().split()) == "3 récits, 1 parcours, 1 trace"
+    # Only public notes count: 3 récits, 1 trace, 1 parcours (the private récit is not one).
+    evidence = row.find_all("td")[4]
+    assert " ".join(evidence.summary.get_text().split()).startswith("3 récits, 1 trace, 1 parcours")
+    assert len(evidence.select("li")) == 5
     evaluation = next(r for r in index.select("tbody tr") if "Évaluer" in r.th.get_text())
     assert "—" in evaluation.find_all("td")[4].get_text()  # the private parcours does not count
     assert "sans élément" in evaluation.find_all("td")[0].get_text()

@@ -719,3 +719,17 @@ def test_a_remote_image_becomes_a_link(portfolio: Portfolio, caplog: pytest.LogC
     assert article.find("a", href="https://exemple.org/logo.png").get_text() == "Le logo"
     warnings = [r.getMessage() for r in caplog.records if r.name.startswith("mkdocs.plugins.cheminement")]
     assert any("recits/image.md" in w and "Téléchargez" in w for w in warnings)
+
+
+@pytest.mark.parametrize("fragment", [
+    "a &amp; b &lt;img src=x onerror=alert(1)&gt;",
+    "&lt;script&gt;alert(1)&lt;/script&gt;<p>x</p>",
+    "avant &lt;b&gt; <em>après</em>",
+])
+def test_escaped_text_before_the_first_element_stays_escaped(fragment: str) -> None:
+    """Text that comes before any element is escaped again on the way out: an escaped tag in
+    a coach's or a library's text must never come back as markup."""
+    inert, _ = make_inert(fragment, False)
+    redacted = redact_private_links(fragment + '<a href="journal/x.md">x</a>', "index.md", {"journal/x.md"})
+    for out in (inert, redacted):
+        assert "<img" not in out and "<script" not in out and "<b>" not in out

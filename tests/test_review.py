@@ -69,8 +69,12 @@ def test_statuses_from_evidence_and_feedback(reviewed: Portfolio) -> None:
     assert row(reviewed, "Concevoir")["Statut"] == "◉ relue"
     assert row(reviewed, "alliance")["Statut"] == "◉ relue"  # feedback about the competence itself
     assert row(reviewed, "Évaluer")["Statut"] == "○ sans élément"  # the private feedback does not count
-    summary = text(reviewed.html("competences/index.html").select_one(".chm-status-summary"))
-    assert summary == "4 compétences : ✔ validée : 1 ; ◉ relue : 2 ; ○ sans élément : 1."
+    index = reviewed.html("competences/index.html")
+    assert text(index.select_one(".chm-coverage__sentence")) == (
+        "Sur 4 compétences : 3 étayées par un récit, une trace ou un retour "
+        "(dont 1 validée et 2 relues par l'accompagnant·e) ; 1 sans élément.")
+    groups = [text(s) for s in index.select("details.chm-by-status__group > summary")]
+    assert groups == ["✔ validée : 1", "◉ relue : 2", "○ sans élément : 1"]
     page = reviewed.html("competences/ecoute-active/index.html")
     assert "✔ validée" in text(page.select_one("dl.chm-facts"))
 
@@ -168,8 +172,8 @@ def test_dossier_contains_every_public_recit_once(reviewed: Portfolio) -> None:
     reviewed.write("recits/secret.md", "---\ntitre: Secret\ndate: 2024\nvisibilite: prive\n---\nCANARYK002\n")
     site = reviewed.build()
     page = reviewed.html("dossier/index.html").select_one("article")
-    recits = [text(h) for h in page.select("section[aria-labelledby=dossier-recit] > article > h3")]
-    assert recits == ["Mon premier entretien", "Co-animer un atelier"]  # reading order: oldest first
+    recits = [text(h) for h in page.select("article.chm-dossier__note[id^=dossier-recit-] > .chm-dossier__head > h4")]
+    assert recits == ["Mon premier entretien", "Co-animer un atelier"]  # at their first competence, by date
     assert text(page).count("J'ai relu") == 1  # each récit's text exactly once
     assert "CANARYK002" not in (site / "dossier" / "index.html").read_text(encoding="utf-8")
     ids = [tag["id"] for tag in page.find_all(id=True)]
@@ -194,7 +198,7 @@ def test_dossier_pdf(reviewed: Portfolio, tmp_path: Path) -> None:
     reader = PdfReader(output)
     assert len(reader.pages) >= 3
     first = reader.pages[0].extract_text()
-    assert "Synthèse" in first and re.search(r"1 / \d+", first)
+    assert "Portfolio de test" in first and re.search(r"1 / \d+", first)  # the cover, numbered
 
 
 def test_dossier_pdf_without_engine_fails_clearly(reviewed: Portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import manifest
+from .model import Portfolio, is_markdown
 
 
 @dataclass
@@ -63,3 +67,18 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
+
+
+def since_publication(since: Since, public: Portfolio, docs_dir: Path, previewed: Set[str] = frozenset()) -> Changed:
+    """The public notes new or changed since `since`: by manifest, else by date."""
+    notes = {n.path for n in public.notes}
+    if since.manifest is not None:
+        now = manifest.build_manifest(public, docs_dir, previewed)
+        diff = manifest.compare(since.manifest, now)
+        return Changed(
+            new=[p for p in diff.new if p in notes],
+            changed=[p for p in diff.changed if p in notes],
+            removed=sum(1 for p in diff.removed if is_markdown(p)),
+        )
+    assert since.date is not None
+    return Changed(changed=sorted(modified_since(docs_dir, sorted(notes), since.date)))

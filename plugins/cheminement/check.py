@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import biblio, wikilinks
+from . import biblio, profile, wikilinks
 from .load import did_you_mean, load_portfolio
 from .messages import Term
 from .model import (
@@ -51,6 +51,8 @@ def analyse(settings: Settings, paths: Iterable[str] | None = None) -> Report:
     """Load the portfolio and validate it: every problem, sorted by file and line."""
     portfolio, problems = load_portfolio(settings, paths)
     problems.extend(check(portfolio, settings))
+    existing = {p.path for p in [*portfolio.notes, *portfolio.pages]} | set(portfolio.assets)
+    problems.extend(profile.read(settings.profile, profile.home_page(portfolio.pages), existing)[1])
     bibliography = None
     if settings.bibliography is not None:
         shown = Path(os.path.relpath(settings.bibliography, settings.docs_dir)).as_posix()

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from . import audit as audit_module
+from . import dossier as dossier_module
 from . import editor, engine, manifest, pdf
 from .authoring import AuthoringError, NewNote, init as init_portfolio, new_note
 from .check import Report, analyse
@@ -298,8 +299,17 @@ def _print_problems(report: Report, lang: str) -> None:
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option("--pdf", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help=_help("help.pdf"))
-def dossier(path: Path, output: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="cheminement-dossier-") as site:
+@click.option("--competence", "competences", multiple=True, metavar="ID", help=_help("dossier.help.competence"))
+@click.option("--depuis", "since", metavar="DATE", default=None, help=_help("dossier.help.depuis"))
+@click.option("--jusqu-a", "until", metavar="DATE", default=None, help=_help("dossier.help.jusqu-a"))
+def dossier(path: Path, output: Path, competences: tuple[str, ...], since: str | None, until: str | None) -> None:
+    selection = None
+    if competences or since or until:
+        try:
+            selection = dossier_module.command_line(competences, since, until)
+        except dossier_module.SelectionError as error:
+            raise UsageProblem(error.describe(HELP_LANGUAGE)) from None
+    with tempfile.TemporaryDirectory(prefix="cheminement-dossier-") as site, _environment(dossier_module.SELECTION_VARIABLE, selection):
         with _staged_build(path, None, None, {"site_dir": site}) as (used, config, stage):
             lang = stage.settings.lang
             engine.build(used, config)
@@ -313,6 +323,22 @@ def dossier(path: Path, output: Path) -> None:
         except pdf.NoEngine:
             raise Refusal(message("dossier.no-engine", lang)) from None
     click.echo(message("dossier.written", lang, path=_shown(output), engine=used))
+
+
+@contextlib.contextmanager
+def _environment(name: str, value: str | None) -> Iterator[None]:
+    """`name` set to `value` for the build only (None: as it was); the plugin reads it there."""
+    before = os.environ.get(name)
+    if value is not None:
+        os.environ[name] = value
+    try:
+        yield
+    finally:
+        if value is not None:
+            if before is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = before
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:

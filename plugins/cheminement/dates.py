@@ -7,6 +7,7 @@ sorts at the start of its period and is displayed as written ("mars 2025", not
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -65,6 +66,15 @@ class PartialDate:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
     @property
+    def end(self) -> dt.date:
+        """The last day of the period: an end written `2005` means the end of 2005."""
+        if self.day is not None:
+            return self.start
+        if self.month is not None:
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, 12, 31)
+
+    @property
     def iso(self) -> str:
         """The value for `<time datetime>`, as precise as the learner wrote it."""
         if self.month is None:
@@ -84,3 +94,12 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso
+
+
+YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100)  # years between labelled ticks on a time axis
+
+
+def year_step(first_year: int, last_year: int, most: int) -> int:
+    """The smallest round step that labels at most `most` years of a span (charts, timeline)."""
+    years = last_year - first_year + 1
+    return next((step for step in YEAR_STEPS if years / step <= most), YEAR_STEPS[-1])

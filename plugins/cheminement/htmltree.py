@@ -6,6 +6,7 @@ element removed or unwrapped on the way is never visited twice nor half visited.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,10 @@ def parse(html: str) -> Element:
 
 
 def serialize(body: Element) -> str:
-    return (body.text or "") + "".join(lxml.html.tostring(child, encoding=str) for child in body)
+    # The text before the first element is parsed text: `&lt;img …&gt;` came in escaped and
+    # must leave escaped, or it becomes markup (lxml escapes the rest, in tostring).
+    text = html.escape(body.text or "", quote=False)
+    return text + "".join(lxml.html.tostring(child, encoding=str) for child in body)
 
 
 def visit(root: Element, handle: Callable[[Element], list[Element]]) -> None:

@@ -30,8 +30,12 @@ from .model import Kind
 MAX_CONFIG_BYTES = 256 * 1024
 
 # Our plugin's options (config.py), by how they are checked.
-BOOLEANS = ("indexation", "services_tiers", "fichiers_actifs", "dossier", "annuaire", "navigation")
-CHOICES = {"langue": ("fr", "en"), "publication": ("tout", "explicite"), "ordre_chronologie": ("recent", "ancien")}
+BOOLEANS = ("indexation", "services_tiers", "fichiers_actifs", "dossier", "annuaire", "navigation", "accueil")
+CHOICES = {"langue": ("fr", "en"), "publication": ("tout", "explicite"), "ordre_chronologie": ("recent", "ancien"),
+           "texte_accueil": ("debut", "apres-profil", "fin")}
+# Options that are plain data, checked by the core when the stage is built (profile.py,
+# dossier.py): here only their shape (text, numbers, dates and lists of them, two levels).
+DATA = ("profil", "selection_dossier")
 PAGES = ("page_bibliographie", "page_competences", "page_chronologie", "page_nouveautes", "page_dossier")
 TEXTS = ("pied_de_page", "mentions_legales", "programme")
 SOURCES = ("referentiel", "bibliographie")
@@ -151,6 +155,20 @@ class _Reader(AppearanceChecks):
             raise self.refuse(key, message("institution.too-long", self.lang, limit=MAX_TEXT))
         return text
 
+    def plain_data(self, key: str, value: object, depth: int) -> object:
+        """A mapping or list of texts (dates as ISO text), nested at most `depth` levels."""
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, dict) and depth:
+            if len(value) > 50:
+                raise self.refuse(key, message("institution.too-long", self.lang, limit=50))
+            return {self.text(key, k): self.plain_data(f"{key}.{k}", v, depth - 1) for k, v in value.items()}
+        if isinstance(value, list) and depth:
+            if len(value) > 200:
+                raise self.refuse(key, message("institution.too-long", self.lang, limit=200))
+            return [self.plain_data(key, item, depth - 1) for item in value]
+        return self.text(key, value)
+
     def site_text(self, key: str, value: object) -> None:
         text = self.text(key, value)
         if key == "site_name":
@@ -253,6 +271,8 @@ class _Reader(AppearanceChecks):
                 kept[name] = self.page(key, value)
             elif name in TEXTS:
                 kept[name] = self.text(key, value)
+            elif name in DATA:
+                kept[name] = self.plain_data(key, value, depth=2)
             elif name == "referentiel":
                 self.result.referentiel = self.source_file(key, value)
             elif name == "bibliographie":

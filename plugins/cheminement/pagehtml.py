@@ -43,6 +43,15 @@ def after_h1(content: str, insert: str) -> str:
     return content[:end] + "\n" + insert + content[end:]
 
 
+def without_h1(content: str) -> str:
+    """The content without its leading <h1> (the home page shows the name in its own)."""
+    closing = content.find("</h1>")
+    if not content.lstrip().startswith("<h1") or closing < 0:
+        return content
+    end = _Headings.scan(content[: closing + len("</h1>")]).first_h1_end
+    return content if end is None else content[end:].lstrip()
+
+
 def h2_headings(content: str) -> list[tuple[str, str]]:
     """(id, text) of every <h2 id> of a page, the text escaped as it shows in the page.
 

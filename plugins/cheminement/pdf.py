@@ -51,8 +51,11 @@ def write_pdf(page: Path, output: Path) -> str:
         try:
             tab = browser.new_page()
             tab.goto(page.resolve().as_uri(), wait_until="load")
-            tab.emulate_media(media="print")
-            tab.pdf(path=str(output), prefer_css_page_size=True, print_background=True, display_header_footer=False)
+            # Paper is light whatever the machine's preference; headings become the PDF's
+            # bookmarks and its structure is tagged, for a jury reading it on screen too.
+            tab.emulate_media(media="print", color_scheme="light")
+            tab.pdf(path=str(output), prefer_css_page_size=True, print_background=True, display_header_footer=False,
+                    outline=True, tagged=True)
         finally:
             browser.close()
     return "Chromium"

@@ -29,23 +29,23 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink
-from mkdocs.utils import get_relative_url
 
-from . import biblio, changes, engine_meta, manifest, mkdocs_files, pagehtml, snippets, theme
+from . import dossier as dossier_module
+from . import dossier_html
+from . import biblio, changes, engine_meta, manifest, mkdocs_files, mkdocs_pages, pagehtml, profile, snippets, theme
 from . import views as views_module
 from . import wikilinks
 from .check import Report, analyse
 from .config import CheminementConfig
 from .dates import PartialDate
 from .messages import language, message, printable
-from .model import CompetencePage, Kind, Note, Portfolio, Problem, Retour, Severity, is_markdown
+from .model import CompetencePage, Kind, Note, Portfolio, Problem, Retour, Severity
 from .model import Page as CorePage
 from .markup import make_inert, redact_private_links
 from .mdsource import redact_markdown, strip_comments
 from .publish import Publication, publish
 from .render import Renderer
-from .settings import Settings
+from .settings import DossierSelection, Settings
 
 # Copied by MkDocs with the theme's static files, since our theme folder is on its path.
 # One sheet per part of the site, so that each stays readable.
@@ -57,6 +57,9 @@ JS_URI = "assets/cheminement/cheminement.js"
 PREVIEW_VARIABLE = "CHEMINEMENT_APERCU_PRIVE"
 # Generated pages left out of the search index: they only repeat what notes index.
 UNSEARCHED_ROLES = ("competences", "timeline", "listing", "changes", "dossier")
+# Generated pages that need the whole width: Material's side columns (site navigation and
+# table of contents) are hidden there, as its documented `hide` front matter does.
+FULL_WIDTH_ROLES = ("home", "competences", "timeline", "dossier")
 SINCE_VARIABLE = "CHEMINEMENT_DEPUIS"
 
 
@@ -83,7 +86,7 @@ def _guarded(handler: Callable[..., str | None]) -> Callable[..., str | None]:
         source = context["page"].file.src_uri
         html_content = self._redact_html(self._inert(html_content, source), source)
         content = handler(self, html_content, **context)
-        _safe_toc(context["page"].toc.items)
+        mkdocs_pages.safe_toc(context["page"].toc.items)
         return self._redact_html(html_content if content is None else content, source)
 
     return on_page_content
@@ -114,6 +117,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self._full_content: dict[str, str] = {}  # pages whose search view is swapped in
         self._search_content: dict[str, str] = {}
         self.roles: dict[str, tuple[str, object]] = {}  # src_uri -> (role, subject)
+        self.profile = profile.Profile()
+        self._site_name = ""
 
     # -- Lifecycle -------------------------------------------------------------------------
 
@@ -126,6 +131,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self._reset()
         # `enabled: false` turns our pages off, never privacy: the filter always runs.
         self.settings = self.settings_for(config)
+        self._site_name = config.site_name
         # Private notes are shown only in a local preview that the learner asked for.
         asked = self.config.apercu_prive or os.environ.get(PREVIEW_VARIABLE, "").lower() in ("1", "true", "oui", "yes")
         self.preview = self.is_serve and asked
@@ -142,13 +148,17 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             # (cheminement/…), and our one Material partial (search.html) must win.
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
         self.footer_block = self._footer_block()
+        if config.nav is None and self.config.navigation and "navigation.tabs" not in config.theme.get("features", []):
+            # Our generated pages use the whole width (no sidebar): the site's sections go
+            # in the header as tabs, where every page shows them (the drawer on phones).
+            config.theme["features"] = [*config.theme.get("features", []), "navigation.tabs"]
         for position, uri in enumerate(CSS_URIS):
             if uri not in config.extra_css:
                 config.extra_css.insert(position, uri)
         if JS_URI not in config.extra_javascript:
             config.extra_javascript.append(JS_URI)
         ref = self.settings.referentiel_path
-        if not _is_within(ref, self.settings.docs_dir) and ref.exists():
+        if not mkdocs_pages.is_within(ref, self.settings.docs_dir) and ref.exists():
             config.watch.append(str(ref))
         return config
 
@@ -171,6 +181,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             newest_first=options.ordre_chronologie == "recent",
             profile=options.profil,
             home_text=options.texte_accueil,
+            dossier_selection=self._dossier_selection(config),
         )
 
     def _since(self, config: MkDocsConfig) -> changes.Since | None:
@@ -204,7 +215,9 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         settings.excluded = frozenset(f.src_uri for f in ours if f.inclusion.is_excluded())
         report = analyse(settings, [f.src_uri for f in ours])
         publication = publish(report.portfolio, settings, preview=self.preview)
-        problems = report.problems + self._snippet_problems(config, publication) + _reserved(ours, config)
+        problems = report.problems + self._snippet_problems(config, publication) + mkdocs_pages.reserved(ours, config)
+        problems += profile.unpublished_photo(settings.profile, profile.home_page(report.portfolio.pages),
+                                              {f.src_uri for f in ours}, set(publication.private))
         for problem in problems:
             if problem.severity is not Severity.ERROR:
                 log.warning(problem.describe(settings.lang))
@@ -250,7 +263,11 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         settings, report, publication = self.settings, self.report, self.publication
         public = publication.public
         self.views = views = views_module.build(public, settings, settings.newest_first)
-        self.renderer = Renderer(config.theme.dirs, settings, public.referentiel, views, frozenset(publication.previewed))
+        # Read from the public home page only: a private one's profile is never shown.
+        self.profile, _ = profile.read(settings.profile, profile.home_page(public.pages), set(public.assets),
+                                       self.config.programme)
+        self.renderer = Renderer(config.theme.dirs, settings, public.referentiel, views,
+                                 frozenset(publication.previewed), self.profile)
         # Links resolve over the public portfolio only: a link to a private note is text.
         self.link_index = views.links
         self.markdown_options = (list(config.markdown_extensions), dict(config.mdx_configs))
@@ -263,7 +280,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                                           detail=f"{type(error).__name__}: {error}")) from None
         since = self._since(config)
         if since is not None:
-            self.changes = self._changes(since, publication)
+            self.changes = changes.since_publication(since, publication.public, settings.docs_dir, publication.previewed)
         self._attach_pages(files, config, public, since)
         # Everything loaded so far lives until the end of the build: keep it out of the
         # garbage collector's full passes, which otherwise grow with the portfolio.
@@ -278,7 +295,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         settings = self.settings
         self.private_paths = frozenset(publication.private)
         # The référentiel and the reference library are sources, not pages to publish.
-        sources = {_src_uri(path, settings.docs_dir) for path in (settings.referentiel_path, settings.bibliography) if path}
+        sources = {mkdocs_pages.src_uri(path, settings.docs_dir) for path in (settings.referentiel_path, settings.bibliography) if path}
         for file in ours:
             if file.src_uri in self.private_paths or file.src_uri in sources:
                 mkdocs_files.remove(files, file)
@@ -289,13 +306,16 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         settings = self.settings
         for page in public.pages:
             self.roles[page.path] = ("page", page)
+        if self.config.accueil:
+            mkdocs_pages.ensure(files, config, profile.HOME)
+            self.roles[profile.HOME] = ("home", profile.home_page(public.pages))
         for note in public.notes:
             if not isinstance(note, CompetencePage):
                 self.roles[note.path] = ("note", note)
-                self._set_inclusion(files, note.path, InclusionLevel.NOT_IN_NAV)
+                mkdocs_pages.set_inclusion(files, note.path, InclusionLevel.NOT_IN_NAV)
         for cid, view in self.views.competences.items():
             path = settings.competence_page(cid)
-            self._ensure(files, config, path, InclusionLevel.NOT_IN_NAV)
+            mkdocs_pages.ensure(files, config, path, InclusionLevel.NOT_IN_NAV)
             self.roles[path] = ("competence", view)
         generated: list[tuple[str, str, object]] = [
             (settings.competence_index, "competences", None),
@@ -311,47 +331,14 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if settings.dossier_page:
             generated.append((settings.dossier_page, "dossier", None))
         for path, role, subject in generated:
-            self._ensure(files, config, path)
+            mkdocs_pages.ensure(files, config, path)
             self.roles[path] = (role, subject)
-
-    def _changes(self, since: changes.Since, publication: Publication) -> changes.Changed:
-        assert self.settings is not None
-        public = publication.public
-        notes = {n.path for n in public.notes}
-        if since.manifest is not None:
-            now = manifest.build_manifest(public, self.settings.docs_dir, publication.previewed)
-            diff = manifest.compare(since.manifest, now)
-            return changes.Changed(
-                new=[p for p in diff.new if p in notes],
-                changed=[p for p in diff.changed if p in notes],
-                removed=sum(1 for p in diff.removed if is_markdown(p)),
-            )
-        assert since.date is not None
-        return changes.Changed(changed=sorted(changes.modified_since(self.settings.docs_dir, sorted(notes), since.date)))
-
-    @staticmethod
-    def _set_inclusion(files: Files, path: str, level: InclusionLevel) -> None:
-        file = files.get_file_from_path(path)
-        if file is not None and file.inclusion.is_included():
-            file.inclusion = level
-
-    @staticmethod
-    def _ensure(files: Files, config: MkDocsConfig, path: str, level: InclusionLevel = InclusionLevel.UNDEFINED) -> None:
-        """Generate the page at `path` unless the learner wrote one, which we then extend."""
-        file = files.get_file_from_path(path)
-        if file is None:
-            files.append(File.generated(config, path, content="", inclusion=level))
-        elif level is not InclusionLevel.UNDEFINED and file.inclusion.is_included():
-            file.inclusion = level
 
     # -- Navigation ---------------------------------------------------------------------
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation | None:
-        """Home, the sections and the timeline; notes are reached through those pages.
-
-        Material renders the whole nav into every page: a nav of every note would make
-        large portfolios build several times slower, and read worse.
-        """
+        """Home, the sections and the timeline (mkdocs_pages.site_nav); a hand-written
+        nav keeps its entries, less those to private pages."""
         if self.settings is None:
             return None
         if config.nav is not None:
@@ -360,27 +347,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return nav
         if not self.config.navigation:
             return None
-        settings = self.settings
-        order = ["index.md", settings.listing_page(Kind.PARCOURS), settings.competence_index,
-                 settings.listing_page(Kind.RECIT), settings.listing_page(Kind.TRACE),
-                 settings.listing_page(Kind.RETOUR), settings.timeline_page, settings.bibliography_page,
-                 settings.changes_page,
-                 settings.dossier_page or ""]
-        kind_folders = set(settings.folders)
-        for path, (role, _) in sorted(self.roles.items()):
-            top = path.split("/", 1)[0] if "/" in path else ""
-            if role == "page" and path not in order and top not in kind_folders:
-                order.append(path)
-        pages = []
-        for path in order:
-            file = files.get_file_from_path(path)
-            if file is not None and isinstance(file.page, Page) and file.inclusion.is_included():
-                pages.append(file.page)
-        for page in pages:
-            page.parent = None
-        for previous, page, following in zip([None, *pages[:-1]], pages, [*pages[1:], None]):
-            page.previous_page, page.next_page = previous, following
-        return Navigation(list(pages), list(pages))
+        return mkdocs_pages.site_nav(self.settings, ((path, role) for path, (role, _) in self.roles.items()), files)
 
     # -- Pages --------------------------------------------------------------------------
 
@@ -400,6 +367,9 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if title:
             # Material prints page.title raw into <title>, the header and every page's nav.
             page.meta["title"] = html.escape(title, quote=False)
+        if kind in FULL_WIDTH_ROLES:
+            hidden = page.meta.get("hide")
+            page.meta["hide"] = [*(hidden if isinstance(hidden, list) else []), "navigation", "toc"]
         if kind in UNSEARCHED_ROLES:
             # These pages repeat titles and summaries that the notes' own pages index; the
             # search plugin would spend more time on them than on all the notes.
@@ -419,6 +389,9 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
     def _title(self, role: str, subject: object, page: Page) -> str:
         lang = self.settings.lang if self.settings else "fr"
+        if role == "home":
+            # The page's title is the person's name, as on the hero: "Claire Moreau".
+            return self.profile.name or (subject.title if isinstance(subject, CorePage) else "") or self._site_name
         if isinstance(subject, CorePage):
             return subject.title
         if role == "competence":
@@ -464,8 +437,20 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if kind == "page":
             return html_content + self._references(source)
         renderer = self.renderer
+        if kind == "home":
+            own = html_content
+            if self.settings.home_text != "debut":  # type: ignore[union-attr]
+                # The name is the page's heading: the learner's own h1 gives way, in the
+                # table of contents too (its children move up a level).
+                own = pagehtml.without_h1(html_content)
+                page.toc.items = [i for item in page.toc.items for i in (item.children if item.level == 1 else [item])]
+            self._search_content[source] = own  # search indexes the learner's words, not our sections
+            content = renderer.home(mkdocs_pages.url_maker(files, page), own, html.unescape(page.title or ""),
+                                    self.settings.home_text) + self._references(source)  # type: ignore[union-attr]
+            mkdocs_pages.add_headings(page, content)
+            return content
 
-        url_for = _url_maker(files, page)
+        url_for = mkdocs_pages.url_maker(files, page)
 
         if kind == "note":
             assert isinstance(subject, Note)
@@ -500,7 +485,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         content += self._references(source)
         if self.publication and page.file.src_uri in self.publication.previewed:
             content = pagehtml.preview_banner(self.settings.lang if self.settings else "fr") + content
-        _add_headings(page, content)
+        mkdocs_pages.add_headings(page, content)
         return content
 
     def _references(self, source: str) -> str:
@@ -568,30 +553,75 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
     @event_priority(-50)  # after other plugins have finished their pages' content
     def on_env(self, env: object, /, *, config: MkDocsConfig, files: Files) -> None:
-        """Assemble the dossier from the rendered pages (all are rendered by now)."""
-        if self.settings is None or self.renderer is None or not self.settings.dossier_page:
-            return None
-        dossier = files.get_file_from_path(self.settings.dossier_page)
-        if dossier is None or dossier.page is None:
-            return None
-        page = dossier.page
+        """Assemble the dossier from the rendered pages (all are rendered by now).
 
-        url_for = _url_maker(files, page)
+        Only the notes the dossier holds are read back (dossier.py chooses them), each from
+        its own page: their text there is already inert, redacted and linked.
+        """
+        if self.settings is None or self.renderer is None or self.views is None or not self.settings.dossier_page:
+            return None
+        target = files.get_file_from_path(self.settings.dossier_page)
+        if target is None or target.page is None:
+            return None
+        page, settings = target.page, self.settings
+        selection = self._dossier_selection(config, strict=True)
+        try:
+            dossier_module.check_competences(selection, list(self.views.competences),
+                                             os.environ.get(dossier_module.SELECTION_VARIABLE), mkdocs_pages.config_name(config))
+        except dossier_module.SelectionError as error:
+            raise PluginError(error.describe(settings.lang)) from None
+        plan = dossier_module.plan(self.views, selection, settings.today)
+        home = files.get_file_from_path("index.md")
+        introduction = ""
+        if home is not None and home.page is not None and not self.renderer.profile.summary:
+            introduction = dossier_html.introduction(home.page.content or "", home.page.url, page.url)
+        works = self._dossier_works(plan, with_home=bool(introduction))
+        anchors = [biblio.anchor(key) for key, _ in works]
+        url_for = mkdocs_pages.url_maker(files, page)
+        # Links between the notes it holds stay inside the dossier, which is read on paper.
+        local = {url_for(settings.competence_page(cid)): f"dossier-competence-{cid}" for cid in plan.shown}
+        local.update((url_for(note.path), anchor) for note in plan.notes if (anchor := plan.anchors.get(note.key)))
 
-        def content_of(path: str) -> str:
-            """A page's rendered content, rebased to the dossier's URL and with unique ids."""
-            source = files.get_file_from_path(path)
+        def text_of(note: Note) -> str:
+            """A note's own text from its page, moved into the dossier."""
+            source = files.get_file_from_path(note.path)
             if source is None or source.page is None or not source.page.content:
                 return ""
-            prefix = posixpath.splitext(path)[0].replace("/", "-")
-            return pagehtml.embed(source.page.content, source.page.url, page.url, prefix)
+            prefix = plan.anchors.get(note.key) or f"dossier-{note.kind.value}-{note.id}-texte"
+            return dossier_html.note_body(source.page.content, source.page.url, page.url, prefix, anchors, local)
 
-        home = content_of("index.md")
-        page.content = (page.content or "") + self.renderer.dossier(url_for, content_of, home)
-        _add_headings(page, page.content)
+        fallback = next((p.title for p in self.publication.public.pages if p.path == "index.md"), "") if self.publication else ""
+        page.content = self.renderer.dossier(url_for, plan, text_of, introduction, page.content or "",
+                                             works, fallback or config.site_name)
+        mkdocs_pages.add_headings(page, page.content)
         return None
 
-    # -- Visitors and the manifest ---------------------------------------------------------
+    def _dossier_selection(self, config: MkDocsConfig, strict: bool = False) -> DossierSelection:
+        """The dossier's selection: mkdocs.yml's, each key the command line gives replacing it.
+
+        A wrong one fails the build in `on_env` (`strict`), the one place it matters: a
+        build with a dossier; `check` and the other commands read the settings too.
+        """
+        try:
+            return dossier_module.read_selection(self.config.selection_dossier,
+                                                 os.environ.get(dossier_module.SELECTION_VARIABLE), mkdocs_pages.config_name(config))
+        except dossier_module.SelectionError as error:
+            if strict:
+                raise PluginError(error.describe(self.settings.lang if self.settings else "fr")) from None
+            return DossierSelection()
+
+    def _dossier_works(self, plan: dossier_module.Plan, with_home: bool) -> list[tuple[str, str]]:
+        """The works cited by what the dossier prints, in APA order, made inert like a page's."""
+        if self.formatter is None or self.citations is None or self.settings is None:
+            return []
+        settings = self.settings
+        paths = [n.path for n in plan.printed()]
+        paths += [s.view.page.path for part in plan.parts for s in part.sections if s.view.page]
+        paths += ["index.md"] if with_home else []
+        keys = {i.key for path in paths for c in self.citations.by_page.get(path, []) for i in c.items}
+        # Each in an element of its own, which inert HTML is written back from.
+        return [(key, self._inert(f"<span>{html}</span>", settings.dossier_page or ""))
+                for key, html in self.formatter.ordered(keys)]
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         return self._whole_page(output)
@@ -635,30 +665,6 @@ def _listing_label(kind: Kind) -> str:
     return {Kind.PARCOURS: "parcours", Kind.RECIT: "recits", Kind.TRACE: "traces", Kind.RETOUR: "retours"}[kind]
 
 
-def _add_headings(page: Page, content: str) -> None:
-    """Our h2 headings in the page's table of contents (Material's right sidebar)."""
-    known = {link.id for link in page.toc}
-    for anchor, text in pagehtml.h2_headings(content):
-        if anchor not in known:
-            # Material prints TOC titles raw: the text stays escaped as it is in the page.
-            page.toc.items.append(AnchorLink(text, anchor, 2))
-
-
-def _safe_toc(links: list[AnchorLink]) -> None:
-    """Material prints a TOC entry's anchor raw into `href="#…"`: an id written by the
-    learner (`{: id='x" onfocus=…' }`, a raw `<h2 id=…>`) must not break out of it."""
-    for link in links:
-        link.id = pagehtml.safe_anchor(link.id)
-        _safe_toc(link.children)
-
-
-def _reserved(ours: list[File], config: MkDocsConfig) -> list[Problem]:
-    """Portfolio files that would replace a theme file or an output of the build."""
-    reserved = mkdocs_files.reserved_paths(config)
-    return [Problem(f.src_uri, None, Severity.ERROR, "reserved-path", {"path": f.src_uri}, (("reserved-path.fix", {}),))
-            for f in ours if mkdocs_files.takes_reserved_path(f, reserved)]
-
-
 def _cite(formatter: biblio.Formatter, match: re.Match[str]) -> str:
     """One `[@key, p. 12]` as its APA citation; anything unparsable stays as written."""
     citations = list(biblio.find(match.group(0)))
@@ -668,31 +674,3 @@ def _cite(formatter: biblio.Formatter, match: re.Match[str]) -> str:
         return formatter.cite(citations[0])
     except Exception as error:  # noqa: BLE001 - citeproc's errors on data it cannot format
         raise PluginError(message("bib-format", "fr", path=match.group(0), detail=f"{type(error).__name__}: {error}")) from None
-
-
-def _is_within(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
-
-
-def _src_uri(path: Path, docs_dir: Path) -> str | None:
-    """The source path MkDocs gives a file inside docs_dir; None for a file outside it."""
-    relative = os.path.relpath(path, docs_dir)
-    return None if relative.startswith("..") else Path(relative).as_posix()
-
-
-def _url_maker(files: Files, page: Page) -> Callable[[str], str]:
-    """Relative URLs from `page` to source paths, memoised (the same targets recur)."""
-    sources = files.src_uris
-    cache: dict[str, str] = {}
-
-    def url_for(path: str) -> str:
-        if path not in cache:
-            target = sources.get(path)
-            if target is None:
-                log.warning(f"{page.file.src_uri}: internal link to missing '{path}'")
-                cache[path] = "#"
-            else:
-                cache[path] = get_relative_url(target.url, page.url)
-        return cache[path]
-
-    return url_for

@@ -69,10 +69,6 @@ class Profile:
     def contact_label(self) -> str:
         return self.contact.removeprefix("mailto:") if self.contact.startswith("mailto:") else urlsplit(self.contact).netloc
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.name or self.headline or self.photo or self.programme or self.contact or self.summary)
-
 
 class _Reader:
     """One source of profile values, with where its problems are reported."""
@@ -208,3 +204,23 @@ def _contact(text: str, reader: _Reader, where: tuple[str, ...]) -> str:
         return text
     reader.problem(Severity.ERROR, "profile.bad-contact", where, {"value": text}, "profile.bad-contact.fix")
     return ""
+
+
+HOME = "index.md"  # the home page, at the root of the portfolio
+
+
+def home_page(pages: list[Page]) -> Page | None:
+    return next((page for page in pages if page.path == HOME), None)
+
+
+def unpublished_photo(settings_profile: object, home: Page | None, existing: set[str], private: set[str]) -> list[Problem]:
+    """The photo must be published: one in a private folder, or used by a private note, is
+    an error (the home page would show a broken image, or the build would publish it)."""
+    shown, _ = read(settings_profile, home, existing)
+    if not shown.photo or shown.photo not in private:
+        return []
+    in_home = home is not None and isinstance(home.meta.get("profil"), dict) and any(
+        _canonical(k, ALIASES) == "photo" for k in home.meta["profil"])
+    source, line = (home.path, home.line_of("profil")) if in_home and home else ("mkdocs.yml", None)
+    return [Problem(source, line, Severity.ERROR, "profile.photo-private", {"value": shown.photo},
+                    (("profile.photo.fix", {}),))]

@@ -11,43 +11,34 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import jinja2
+from babel.numbers import format_decimal
 
 from .dates import PartialDate
 from .messages import message, plural
 from slugify import slugify as slug
 
+from . import frise
 from .biblio import Formatter, anchor, authors
 from .changes import Changed, Since
+from .dossier import Plan as DossierPlan
+from .chart import Chart, layout, levels_layout, marks
 from .model import Kind, Note, Referentiel, Retour, fold
 from .profile import Profile
 from .settings import Settings
 from .views import Citations, CompetenceView, Views
 
 UrlFor = Callable[[str], str]
+LATEST = 6  # notes listed under "Dernières notes" on the home page
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
-_LEADING_H1 = re.compile(r"^\s*<h1\b.*?</h1>", re.DOTALL)
 
 
 def lower_headings(html: str, by: int) -> str:
     """Shift headings down (h2 -> h3) so a fragment nests under the page's own headings."""
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + by, 6)}", html)
-
-
-def _without_h1(html: str) -> str:
-    return _LEADING_H1.sub("", html, count=1)
-
-
-@dataclass(frozen=True)
-class ChartPoint:
-    x: float
-    y: float
-    level: int
-    label: str
 
 
 class Renderer:
@@ -120,12 +111,35 @@ class Renderer:
 
     # Pages ---------------------------------------------------------------------------
 
-    def competence_index(self, url_for: UrlFor) -> str:
-        views = self.views
-        total = len(views.competences)
+    def home(self, url_for: UrlFor, own: str, name: str, place: str) -> str:
+        """The home page: the profile, the learner's own text where they chose, coverage,
+        featured notes, the latest ones and the path at a glance."""
+        dated = [n for n in self.views.notes.values()
+                 if n.kind in (Kind.RECIT, Kind.TRACE, Kind.PARCOURS) and n.sort_date is not None]
+        dated.sort(key=lambda n: (n.sort_date.start, n.title), reverse=True)  # type: ignore[union-attr]
+        featured = [n for n in dated if n.featured] + sorted(
+            (n for n in self.views.notes.values() if n.featured and n.sort_date is None), key=lambda n: n.title)
+        coverage = self.coverage_overview(url_for) if self.views.competences else ""
+        strip = self.timeline_strip(url_for) if self.views.timeline else ""
         return self._render(
-            "cheminement/competences.html", url_for,
-            referentiel=self.referentiel, covered=total - len(views.uncovered), total=total,
+            "cheminement/accueil.html", url_for, own=own, name=name, place=place,
+            featured=featured, latest=[n for n in dated if not n.featured][:LATEST],
+            coverage=coverage, strip=strip, timeline_path=self.settings.timeline_page,
+            dossier_path=self.settings.dossier_page,
+        )
+
+    def competence_index(self, url_for: UrlFor) -> str:
+        return self._render("cheminement/competences.html", url_for, referentiel=self.referentiel)
+
+    def coverage_overview(self, url_for: UrlFor) -> str:
+        """The home page's coverage block: the sentence, status counts linking to the index,
+        and self-assessed / shown / target levels by domain (chart and table)."""
+        levels = ("self_level", "latest_level", "target_level")
+        domains = [dv for dv in self.views.domains if dv.competences]
+        means = [[dv.mean(name) for name in levels] for dv in domains]
+        return self._render(
+            "cheminement/couverture-apercu.html", url_for, domains=list(zip(domains, means)),
+            chart=levels_layout(means, len(self.scale.labels)), mean=self.mean_level, number=self.number,
         )
 
     def competence_header(self, view: CompetenceView, url_for: UrlFor) -> str:
@@ -135,7 +149,21 @@ class Renderer:
         return self._render("cheminement/competence-evidence.html", url_for, view=view, chart=self.chart(view))
 
     def timeline(self, url_for: UrlFor) -> str:
-        return self._render("cheminement/chronologie.html", url_for)
+        """The timeline page: the frise, its filters, then the list per year."""
+        entries = [e for year in self.views.timeline for e in year.entries]
+        kinds = [kind for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE) if any(e.note.kind is kind for e in entries)]
+        used = {ref.id for e in entries for ref in e.note.competences}
+        competences = [view for domain in self.views.domains for view in domain.competences if view.id in used]
+        return self._render("cheminement/chronologie.html", url_for, frise=frise.layout(self.views, self.settings.today),
+                            kinds=kinds, competences=competences)
+
+    def timeline_strip(self, url_for: UrlFor) -> str:
+        """The home page's compact frise (parcours lanes and axis), or "" without parcours."""
+        strip = frise.layout(self.views, self.settings.today, points=False)
+        if not strip.bars:
+            return ""
+        return self._render("cheminement/frise-bandeau.html", url_for, frise=strip,
+                            timeline_url=url_for(self.settings.timeline_page))
 
     def listing(self, kind: Kind, url_for: UrlFor) -> str:
         return self._render("cheminement/liste.html", url_for, kind=kind, notes=self.views.listing(kind))
@@ -164,19 +192,22 @@ class Renderer:
             changed=newest_first(changed.changed),
         )
 
-    def dossier(self, url_for: UrlFor, content_of: Callable[[str], str], home: str) -> str:
-        """The whole public portfolio on one page, in reading order, for print."""
-        def oldest_first(kind: Kind) -> list[Note]:
-            return list(reversed(self.views.listing(kind)))
+    def dossier(self, url_for: UrlFor, plan: DossierPlan, text_of: Callable[[Note], str],
+                introduction: str, own: str, works: list[tuple[str, str]], name: str) -> str:
+        """The dossier for a jury, as `plan` orders it (see dossier.py).
 
-        total = len(self.views.competences)
+        `text_of` gives a note's own text from its rendered page, moved into the dossier;
+        `introduction` the home page's opening, used when the profile has no summary; `own`
+        what the learner wrote on the dossier page; `works` the references cited, in APA
+        order; `name` who the dossier presents when the profile does not say.
+        """
+        today = self.settings.today
         return self._render(
-            "cheminement/dossier.html", url_for,
-            home=lower_headings(home, 1),
-            competences=lower_headings(self.competence_index(url_for), 1) if total else "",
-            timeline=lower_headings(self.timeline(url_for), 1),
-            parts=[(kind, oldest_first(kind)) for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE, Kind.RETOUR)],
-            content_of=lambda path: lower_headings(_without_h1(content_of(path)), 2),
+            "cheminement/dossier.html", url_for, plan=plan, introduction=lower_headings(introduction, 1),
+            own=lower_headings(own, 1), works=works, anchor=anchor, name=self.profile.name or name,
+            dated=PartialDate(today.year, today.month, today.day),
+            # A note's headings go under its title: h2 under an h4 title becomes an h5.
+            body=lambda note, level: lower_headings(text_of(note), level - 1),
         )
 
     def references(self, items: list[tuple[str, str]]) -> str:
@@ -198,21 +229,18 @@ class Renderer:
             work_authors=lambda key: authors(formatter.entries[key]), cited_by=citations.cited_by,
         )
 
-    # The progression chart --------------------------------------------------------------
+    # Charts ------------------------------------------------------------------------------
 
-    def chart(self, view: CompetenceView, width: int = 640, row: int = 36, margin: int = 24, left: int = 150) -> list[ChartPoint]:
-        """Points of the demonstrated levels, spread along time (x) and level (y)."""
-        steps = view.progression
-        if not steps:
-            return []
-        ordinals = [step.date.start.toordinal() for step in steps]  # type: ignore[union-attr]
-        first, last = min(ordinals), max(ordinals)
-        span = max(last - first, 1)
-        levels = len(self.scale.labels)
-        inner = width - left - margin
-        points = []
-        for step, ordinal in zip(steps, ordinals):
-            x = left + (inner * (ordinal - first) / span if last > first else inner / 2)
-            y = margin + row * (levels - step.level)  # type: ignore[operator]
-            points.append(ChartPoint(round(x, 1), y, step.level, self.date(step.date)))  # type: ignore[arg-type]
-        return points
+    def chart(self, view: CompetenceView) -> Chart | None:
+        """The progression chart's geometry (see `chart.layout`), None without dated levels."""
+        return layout(marks(view.evidence, self.settings.today), len(self.scale.labels), view.target_level)
+
+    def mean_level(self, value: float | None) -> str:
+        """A mean level in words: "2,7 sur 4", with the reader's decimal separator."""
+        if value is None:
+            return message("ui.no-level", self.lang)
+        return message("cov.mean", self.lang, value=self.number(value), count=len(self.scale.labels))
+
+    def number(self, value: float) -> str:
+        """A mean rounded to one decimal, with the reader's decimal separator (2,5 / 2.5)."""
+        return format_decimal(round(value, 1), format="0.#", locale=self.lang)

@@ -40,6 +40,36 @@ class Status(enum.StrEnum):
 
 
 STATUS_ORDER = (Status.VALIDATED, Status.REVIEWED, Status.SUPPORTED, Status.DECLARED, Status.NONE)
+# A competence counts as covered from "supported" up: a récit, a trace or a coach stands behind
+# it, not only the learner's word. Index, home page and dossier all use this one notion.
+COVERED = frozenset({Status.VALIDATED, Status.REVIEWED, Status.SUPPORTED})
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How far the référentiel is covered: one count per status, and the covered share.
+
+    The single source for every coverage figure on the site, so that the index, the home
+    page and the dossier can never disagree.
+    """
+
+    counts: dict[Status, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def covered(self) -> int:
+        """Competences supported or better (see `COVERED`)."""
+        return sum(n for status, n in self.counts.items() if status in COVERED)
+
+    def count(self, status: Status | str) -> int:
+        return self.counts.get(Status(status), 0)
+
+    def share(self, status: Status | str) -> float:
+        """The percentage of competences at `status`, for a bar's width."""
+        return round(100 * self.count(status) / self.total, 2) if self.total else 0.0
 
 
 @dataclass
@@ -106,6 +136,12 @@ class DomainView:
     domain: Domain
     competences: list[CompetenceView]
 
+    def mean(self, level: str) -> float | None:
+        """The mean of one level (`self_level`, `latest_level`, `target_level`) over the
+        competences that have one: the domain's position on the scale, for the overview."""
+        values = [value for view in self.competences if (value := getattr(view, level))]
+        return sum(values) / len(values) if values else None
+
 
 @dataclass
 class TimelineEntry:
@@ -134,10 +170,24 @@ class Views:
 
     def status_counts(self) -> list[tuple[Status, int]]:
         """How many competences are at each status, most advanced first, zeros left out."""
+        return [(status, count) for status, count in self.coverage.counts.items() if count]
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        """Competences per status, every status present (zeros too), most advanced first."""
         counts = {status: 0 for status in STATUS_ORDER}
         for view in self.competences.values():
             counts[view.status] += 1
-        return [(status, count) for status, count in counts.items() if count]
+        return Coverage(counts)
+
+    def by_status(self, status: Status | str) -> list[CompetenceView]:
+        """The competences at one status, in référentiel order."""
+        return [view for domain in self.domains for view in domain.competences if view.status == status]
+
+    @property
+    def to_work_on(self) -> list[CompetenceView]:
+        """Competences not covered yet (declared only or nothing), in référentiel order."""
+        return [view for domain in self.domains for view in domain.competences if view.status not in COVERED]
 
     def about(self, retour: Retour) -> Note | CompetenceView | None:
         """What a feedback note is about (a public note or a competence), if anything."""

@@ -264,4 +264,5 @@ def main_pages(site) -> dict[str, str]:
         "recit": site.pick("recits", "2022-02-premier-entretien"),
         "parcours": site.pick("parcours", "2019-bilan-de-competences"),
         "trace": site.pick("traces", "carte-mentale-atelier", contains="chm-trace__image"),
+        "dossier": "dossier/",
     }

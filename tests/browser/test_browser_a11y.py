@@ -16,7 +16,7 @@ axe_module = require("axe_playwright_python.sync_playwright")  # bundles axe.min
 MATERIAL_KNOWN: set[tuple[str, str]] = set()
 
 
-PAGE_NAMES = ["home", "competences", "competence", "chronologie", "recit", "parcours", "trace"]
+PAGE_NAMES = ["home", "competences", "competence", "chronologie", "recit", "parcours", "trace", "dossier"]
 
 
 def violations(page, known: set[tuple[str, str]] = MATERIAL_KNOWN) -> list[dict]:
@@ -78,11 +78,13 @@ FOCUS_STATE = """el => {
 
 
 def test_timeline_by_keyboard_alone(site, open_page):
-    """Tab reaches every year link, then every link of every entry, in document order,
-    each with a visible focus ring; Enter on a year link goes to that year."""
+    """Tab reaches the filters, the frise's links, every year link, then every link of every
+    entry, in document order, each with a visible focus ring; Enter on a year link goes to
+    that year."""
     page, traffic = open_page()
     goto(page, site.url("chronologie/"))
-    expected = page.eval_on_selector_all(".chm-timeline .chm-years a, .chm-timeline li.chm-event a", "els => els.map(e => e.getAttribute('href'))")
+    # The filters, the skip link, the frise's links, then the years and the list, in that order.
+    expected = page.eval_on_selector_all(".chm-timeline :is(a[href], input, select)", "els => els.map(e => e.getAttribute('href'))")
     years = page.eval_on_selector_all(".chm-timeline .chm-years a", "els => els.map(e => e.getAttribute('href'))")
     entry_titles = page.eval_on_selector_all(".chm-timeline li.chm-event .chm-event__title a", "els => els.map(e => e.getAttribute('href'))")
     assert years and entry_titles, "the timeline has year links and entries"

@@ -115,3 +115,51 @@ def test_competence_page_prints_without_cutting_a_card(site, open_page):
     competence = site.pick("competences", "ecoute-active", contains="chm-card")
     _print_and_check(page, site.url(competence), "ol.chm-cards .chm-card", "competence.pdf")
     assert not traffic.third_party()
+
+
+def _printed_pages(page, url: str, pdf_name: str, scheme: str = "light") -> list[str]:
+    """The page printed by Chromium as the CLI prints it (pdf.py): the theme's @page size."""
+    goto(page, url, scheme)
+    page.emulate_media(media="print")
+    target = ARTIFACTS / "print" / pdf_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
+    return _pages_of(target)
+
+
+def test_dossier_prints_cover_contents_and_parts_on_pages_of_their_own(site, open_page):
+    page, traffic = open_page(scheme="dark")  # printed light whatever the scheme on screen
+    goto(page, site.url("dossier/"), "dark")
+    page.emulate_media(media="print")
+    name = _words(page.inner_text(".chm-dossier__cover h1"))
+    parts = [_words(h) for h in page.eval_on_selector_all(".chm-dossier__part > h2", "hs => hs.map(h => h.innerText)")]
+    colour = page.evaluate("getComputedStyle(document.querySelector('.chm-dossier__text p')).color")
+    assert colour.startswith(("rgba(0, 0, 0,", "rgb(0, 0, 0)")), f"dark text on paper expected, got {colour}"
+    assert page.evaluate("getComputedStyle(document.querySelector('.chm-dossier__help')).display") == "none"
+    pages = _printed_pages(page, site.url("dossier/"), "dossier.pdf", "dark")
+    print(f"dossier.pdf: {len(pages)} pages, parts: {parts}")
+    assert name in pages[0] and _words("Sommaire") not in pages[0], "the cover has a page of its own"
+    assert pages[1].startswith(_words("2 / ")) and _words("Sommaire") in pages[1]
+    for title in parts:
+        starts = [i for i, text in enumerate(pages) if re.sub(r"^\d+ / \d+ ", "", text).startswith(title[:25])
+                  or re.sub(r"^\d+ / \d+ (preuves, par compétence |evidence, by competence )?", "", text).startswith(title[:25])]
+        assert starts, f"part '{title}' does not start a page"
+    assert "¶" not in " ".join(pages)
+    assert not traffic.third_party()
+
+
+def test_dossier_prints_without_cutting_a_path_entry_or_a_feedback(site, open_page):
+    page, traffic = open_page()
+    _print_and_check(page, site.url("dossier/"), ".chm-dossier__path > li, .chm-dossier__retour", "dossier-blocs.pdf")
+    assert not traffic.third_party()
+
+
+def test_folded_parts_print_open(site, open_page):
+    page, _ = open_page()
+    goto(page, site.url("competences/"))
+    folded = page.locator("details:not([open])")
+    if not folded.count():
+        return  # nothing folded on this page today
+    page.emulate_media(media="print")
+    inside = folded.first.locator(":scope > :not(summary)").first
+    assert inside.bounding_box() is not None and inside.bounding_box()["height"] > 0, "a closed <details> prints folded"

@@ -43,3 +43,23 @@ def test_screenshots_of_the_main_pages(site, open_page, device, scheme):
         assert target.stat().st_size > 10_000
     assert not sideways, f"pages wider than the screen: {sideways}"
     assert not traffic.third_party()
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_screenshots_of_the_dossier_cover_and_a_competence(site, open_page, device):
+    """The two parts of the dossier a jury reads first: its cover, and one competence with
+    its evidence (the first one that has some)."""
+    page, traffic = open_page("light", DESKTOP if device == "desktop" else PHONE)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    goto(page, site.url("dossier/"))
+    cover = page.locator(".chm-dossier__cover")
+    assert "Claire Moreau" in cover.inner_text()
+    cover.screenshot(path=str(SCREENSHOTS / f"dossier-couverture-{device}.png"), animations="disabled")
+    # The header is sticky: take the section as a page region, not over the header.
+    section = page.locator(".chm-dossier__competence").filter(has=page.locator("article")).first
+    box = section.bounding_box()
+    assert box is not None and box["height"] > 200
+    page.evaluate("document.querySelector('header.md-header').style.position = 'static'")
+    section.screenshot(path=str(SCREENSHOTS / f"dossier-competence-{device}.png"), animations="disabled")
+    assert (SCREENSHOTS / f"dossier-competence-{device}.png").stat().st_size > 10_000
+    assert not traffic.third_party()
