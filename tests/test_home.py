@@ -252,3 +252,13 @@ def test_institutions_pass_the_profile_through_the_allow_list(tmp_path: Path) ->
     read = learner.read_learner(tmp_path, "fr")
     assert read.options["profil"] == {"nom": "Claire", "formation": {"intitule": "Master", "rncp": "RNCP35912"}}
     assert read.options["texte_accueil"] == "fin" and read.options["accueil"] is True
+
+
+def test_a_hand_written_nav_without_tabs_stays_beside_generated_pages(portfolio: Portfolio) -> None:
+    portfolio.configure(extra="nav:\n  - index.md\n  - competences/index.md\n  - chronologie.md\n")
+    portfolio.build(strict=True)
+    for path in ("index.html", "competences/index.html"):
+        soup = portfolio.html(path)
+        assert not soup.select_one(".md-sidebar--primary").has_attr("hidden"), path
+        assert soup.select_one(".md-sidebar--secondary").has_attr("hidden"), path
+        assert soup.select_one(".md-tabs") is None, path

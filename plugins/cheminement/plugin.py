@@ -57,8 +57,9 @@ JS_URI = "assets/cheminement/cheminement.js"
 PREVIEW_VARIABLE = "CHEMINEMENT_APERCU_PRIVE"
 # Generated pages left out of the search index: they only repeat what notes index.
 UNSEARCHED_ROLES = ("competences", "timeline", "listing", "changes", "dossier")
-# Generated pages that need the whole width: Material's side columns (site navigation and
-# table of contents) are hidden there, as its documented `hide` front matter does.
+# Generated pages that need the whole width: Material's side columns (the table of contents,
+# and the site navigation when it is shown as tabs) are hidden there, as its documented
+# `hide` front matter does.
 FULL_WIDTH_ROLES = ("home", "competences", "timeline", "dossier")
 SINCE_VARIABLE = "CHEMINEMENT_DEPUIS"
 
@@ -369,7 +370,10 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             page.meta["title"] = html.escape(title, quote=False)
         if kind in FULL_WIDTH_ROLES:
             hidden = page.meta.get("hide")
-            page.meta["hide"] = [*(hidden if isinstance(hidden, list) else []), "navigation", "toc"]
+            # The site navigation leaves the side only where it is in the header (tabs): a
+            # hand-written nav without tabs stays where visitors find it.
+            tabs = "navigation.tabs" in config.theme.get("features", [])
+            page.meta["hide"] = [*(hidden if isinstance(hidden, list) else []), *(["navigation"] if tabs else []), "toc"]
         if kind in UNSEARCHED_ROLES:
             # These pages repeat titles and summaries that the notes' own pages index; the
             # search plugin would spend more time on them than on all the notes.
