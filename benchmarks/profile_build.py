@@ -35,8 +35,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-EVENTS = ("on_config", "on_files", "on_nav", "on_page_markdown", "on_page_content", "on_env", "on_post_page",
-          "on_post_template", "on_post_build")
+EVENTS = ("on_config", "on_files", "on_nav", "on_page_markdown", "on_page_content", "on_page_context", "on_env",
+          "on_post_page", "on_post_template", "on_post_build")
 
 
 # -- Child: one build, measured ------------------------------------------------------------------
@@ -45,6 +45,8 @@ EVENTS = ("on_config", "on_files", "on_nav", "on_page_markdown", "on_page_conten
 def _install_timers(totals: dict[str, list[float]]) -> list[str]:
     """Wrap plugin events and core functions with timers; return what could not be found."""
     import importlib  # noqa: PLC0415
+
+    from mkdocs.plugins import CombinedEvent  # noqa: PLC0415
 
     missing: list[str] = []
 
@@ -72,7 +74,15 @@ def _install_timers(totals: dict[str, list[float]]) -> list[str]:
         if owner is None or not hasattr(owner, name):
             missing.append(f"{module}.{attr}")
             return
-        setattr(owner, name, timed(label, getattr(owner, name)))
+        current = getattr(owner, name) if not isinstance(vars(owner).get(name), CombinedEvent) else vars(owner)[name]
+        if isinstance(current, CombinedEvent):
+            # Several handlers under one event (priorities of their own): time each, except
+            # the privacy filter, which checks that it is the very first handler (a wrapper
+            # around it would rightly stop the build).
+            current.methods = tuple(m if m.__name__ == "_keep_private_out" else timed(f"{label} {m.__name__}", m)
+                                    for m in current.methods)
+            return
+        setattr(owner, name, timed(label, current))
 
     for event in EVENTS:
         wrap("plugin", f"CheminementPlugin.{event}", f"event {event}")
