@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import yaml
 from bs4 import BeautifulSoup
+
+from cheminement.authoring import journal_folder
+from cheminement.settings import Settings
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 def run(*args: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300)
+    # No terminal on stdin: a command that would ask a question refuses instead.
+    result = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=cwd, env=ENV, capture_output=True, text=True,
+                            timeout=300, stdin=subprocess.DEVNULL)
     if ok:
         assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
@@ -117,3 +124,107 @@ def test_lines_format_for_editors(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout.splitlines()[0].startswith("recits/mon-premier-recit.md:3: erreur: « 2025-13-01 »")
 
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+
+def test_new_retour_is_the_exact_feedback_note_and_the_site_shows_it(tmp_path: Path) -> None:
+    today = dt.date.today().isoformat()
+    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run("cheminement", "new", "recit", "Premier atelier", "--competences", "communiquer", cwd=tmp_path)
+    recit_id = f"{today}-premier-atelier"
+    out = run("cheminement", "new", "retour", "--sur", recit_id, "--auteur", "Marie: Dupont #1",
+              "--competence", "communiquer=validée", "--competence", "cooperer", "--relecture", "--public",
+              cwd=tmp_path).stdout
+    retour = tmp_path / "portfolio" / "retours" / f"{today}-{recit_id}-marie-dupont-1.md"
+    assert f"Créé : portfolio/retours/{retour.name}" in out and "sera publié" in out
+    assert retour.read_text(encoding="utf-8").startswith(
+        f'---\nauteur: "Marie: Dupont #1"\ndate: {today}\nsur: recits/{recit_id}\n'
+        "competences:\n  communiquer: validée\n  cooperer: relue\nrelecture: true\nvisibilite: public\n---\n")
+    assert front_matter(retour)["auteur"] == "Marie: Dupont #1"
+    # Private by default: the folder says so, no key is needed; a file path is accepted as --sur.
+    out = run("cheminement", "new", "retour", "--sur", f"portfolio/recits/{recit_id}.md", "--auteur", "Paul",
+              "Notes de séance", cwd=tmp_path).stdout
+    assert "reste privé" in out
+    private = tmp_path / "portfolio" / "retours" / f"{today}-{recit_id}-paul.md"
+    assert front_matter(private) == {"auteur": "Paul", "date": dt.date.today(), "sur": f"recits/{recit_id}",
+                                     "titre": "Notes de séance"}
+    refused = run("cheminement", "new", "retour", "--sur", "Organiser", "--auteur", "Paul", cwd=tmp_path, ok=False)
+    assert refused.returncode == 1 and "Vouliez-vous dire « organiser » ?" in refused.stderr
+    run("cheminement", "new", "retour", "--sur", "organiser", "--auteur", "Paul", cwd=tmp_path)
+    assert front_matter(tmp_path / "portfolio" / "retours" / f"{today}-organiser-paul.md")["sur"] == "competences/organiser"
+
+    assert "0 erreur(s), 0 avertissement(s)" in run("cheminement", "check", cwd=tmp_path).stdout
+    run("mkdocs", "build", "--strict", cwd=tmp_path)
+    page = BeautifulSoup((tmp_path / "site" / "competences" / "communiquer" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert "validée" in page.select_one("dl.chm-facts").get_text()
+    site_text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html"))
+    assert "Marie: Dupont #1" in site_text and "Notes de séance" not in site_text
+
+
+def test_new_retour_refuses_unknown_and_ambiguous_ids(tmp_path: Path) -> None:
+    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run("cheminement", "new", "trace", "Grille", "--lien", "https://example.org/grille", cwd=tmp_path)
+    (tmp_path / "portfolio" / "recits" / "grille.md").write_text("---\ntitre: Grille\ndate: 2024\n---\n", encoding="utf-8")
+    before = sorted((tmp_path / "portfolio").rglob("*"))
+    refusals = {
+        ("--sur", "mon-premeir-recit", "--auteur", "A"): ["--sur « mon-premeir-recit »", "« mon-premier-recit »"],
+        ("--sur", "grille", "--auteur", "A"): ["plusieurs notes", "recits/grille, traces/grille"],
+        ("--sur", "Mon premier récit", "--auteur", "A"): ["Vouliez-vous dire « mon-premier-recit » ?"],
+        ("--sur", "grille", "--auteur", "A", "--competence", "comuniquer=relue"): ["plusieurs notes"],
+        ("--sur", "traces/grille", "--auteur", "A", "--competence", "comuniquer=relue"): [
+            "Compétence inconnue « comuniquer »", "« communiquer »"],
+        ("--sur", "traces/grille", "--auteur", "A", "--competence", "communiquer=acquise"): [
+            "« acquise »", "relue, validee"],
+        ("--sur", "traces/grille"): ["--auteur"],
+    }
+    for args, expected in refusals.items():
+        result = run("cheminement", "new", "retour", *args, cwd=tmp_path, ok=False)
+        assert result.returncode == 1, args
+        assert all(part in result.stderr for part in expected), (args, result.stderr)
+    result = run("cheminement", "new", "retour", "--auteur", "A", cwd=tmp_path, ok=False)
+    assert result.returncode == 2 and "--sur" in result.stderr
+    assert sorted((tmp_path / "portfolio").rglob("*")) == before
+    run("cheminement", "new", "retour", "--sur", "Traces/grille", "--auteur", "A", cwd=tmp_path)
+    written = next((tmp_path / "portfolio" / "retours").glob("*-grille-a.md"))
+    assert front_matter(written)["sur"] == "traces/grille"
+    result = run("cheminement", "new", "retour", "--sur", "traces/grille", "--auteur", "A", cwd=tmp_path, ok=False)
+    assert result.returncode == 1 and "existe déjà" in result.stderr
+    assert "0 erreur(s)" in run("cheminement", "check", cwd=tmp_path).stdout
+
+
+def test_new_journal_is_private_by_its_folder(tmp_path: Path) -> None:
+    today = dt.date.today().isoformat()
+    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    out = run("cheminement", "new", "journal", "Doutes : la suite", cwd=tmp_path).stdout
+    entry = tmp_path / "portfolio" / "journal" / f"{today}-doutes-la-suite.md"
+    assert f"portfolio/journal/{entry.name}" in out and "privée par son dossier (journal/)" in out
+    assert front_matter(entry) == {"titre": "Doutes : la suite", "date": dt.date.today()}
+    assert "0 erreur(s), 0 avertissement(s)" in run("cheminement", "check", cwd=tmp_path).stdout
+    published = run("cheminement", "publication", "--format", "json", cwd=tmp_path).stdout
+    assert f"journal/{entry.name}" in json.loads(published)["private"]
+    result = run("cheminement", "new", "journal", cwd=tmp_path, ok=False)
+    assert result.returncode == 2 and "titre" in result.stderr
+
+
+def test_journal_folder_is_a_private_folder_holding_no_note_kind(tmp_path: Path) -> None:
+    assert journal_folder(Settings(docs_dir=tmp_path)) == "journal"
+    assert journal_folder(Settings(docs_dir=tmp_path, private_folders=("retours", "Carnet"))) == "carnet"
+    # `retours/` is private but holds feedback: a logbook entry there would be read as one.
+    assert journal_folder(Settings(docs_dir=tmp_path, private_folders=("retours",))) is None
+
+
+def test_new_competence_recognises_a_title(tmp_path: Path) -> None:
+    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    out = run("cheminement", "new", "competence", "coopérer dans l’ÉQUIPE", cwd=tmp_path, ok=False)
+    assert out.returncode == 1 and "--domaine" in out.stderr  # not the title: a new competence
+    out = run("cheminement", "new", "competence", "Coopérer dans une EQUIPE", cwd=tmp_path).stdout
+    assert "Créé : portfolio/competences/cooperer.md" in out and "« cooperer »" in out
+    assert front_matter(tmp_path / "portfolio" / "competences" / "cooperer.md") == {
+        "niveau": "Découverte", "objectif": "Expertise"}
+    result = run("cheminement", "new", "competence", "Communiquer avec des publics variés", cwd=tmp_path, ok=False)
+    assert result.returncode == 1 and "« communiquer » a déjà sa page" in result.stderr
+    assert not list((tmp_path / "portfolio" / "competences").glob("communiquer-*"))
+    assert "0 erreur(s), 0 avertissement(s)" in run("cheminement", "check", cwd=tmp_path).stdout

@@ -2,26 +2,32 @@
 
 A learner is not a developer: `init` gives a portfolio that builds at once, `new` writes a
 note whose keys are already right (today's date, checked competence ids, the sections of a
-reflection model), so the first errors they meet are about their writing, not YAML.
+reflection model), so the first errors they meet are about their writing, not YAML. Every
+kind has its command, the coach's feedback and the private logbook included: a format
+written by hand is a format written wrong.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import string
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import yaml
 from slugify import slugify
 
-from .load import did_you_mean, load_referentiel
+from .load import did_you_mean, load_portfolio
 from .messages import CATALOGUE, message
-from .model import Kind
-from .schema import REFLECTION_MODELS
-from .settings import Settings
+from .model import Competence, Kind, fold, is_markdown, markdown_stem
+from .publish import is_public
+from .schema import FEEDBACK_STATUSES, REFLECTION_MODELS
+from .settings import Settings, folder_key
+from .wikilinks import LinkIndex
 
 STARTER = "starter"
 
@@ -88,6 +94,14 @@ class NewNote:
     domain: str | None = None
 
 
+@dataclass(frozen=True)
+class Created:
+    """The file written, and what the learner should know about it (translated lines)."""
+
+    path: Path
+    notices: tuple[str, ...] = ()
+
+
 def reflection_sections(model: str, lang: str) -> str:
     """The headings of a reflection model, each with its prompting question."""
     parts = []
@@ -105,19 +119,51 @@ def _yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def new_note(settings: Settings, note: NewNote, today: dt.date | None = None) -> Path:
+def _yaml_plain(value: str) -> str:
+    """`value` as a YAML key or value: plain when YAML reads it back as the same string,
+    quoted when it would not be (`2024`, `yes`, `a: b`, `#x`)."""
+    try:
+        same = yaml.safe_load(f"{value}: {value}") == {value: value}
+    except yaml.YAMLError:
+        same = False
+    return value if same else _yaml_text(value)
+
+
+def _write(path: Path, meta: list[str], body: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("---\n" + "\n".join(meta) + "\n---\n" + body, encoding="utf-8")
+
+
+def _unknown_competence(cid: str, known: dict[str, Competence], lang: str) -> AuthoringError:
+    guess = did_you_mean(cid, known)
+    hint = message("did-you-mean", lang, guess=guess) if guess else message(
+        "new.known-competences", lang, known=", ".join(sorted(known)) or "—")
+    return AuthoringError(f"{message('unknown-competence', lang, id=cid)} {hint}")
+
+
+def _letters(text: str) -> str:
+    """Text compared as a learner reads it: no case, accents, spaces or punctuation (’ or ')."""
+    return re.sub(r"[^0-9a-z]+", "", fold(text))
+
+
+def existing_competence(title: str, known: dict[str, Competence]) -> str | None:
+    """The competence a title names, by its id or its title, whatever the case, accents
+    and punctuation: "Pratiquer l'écoute active" is `ecoute-active`, not a new competence."""
+    wanted = _letters(title)
+    return next((cid for cid, c in known.items() if wanted and wanted in (_letters(cid), _letters(c.title))), None)
+
+
+def new_note(settings: Settings, note: NewNote, today: dt.date | None = None) -> Created:
     """Write a new note into the portfolio and return its path; nothing is overwritten."""
     lang = settings.lang
-    today = today or dt.date.today()
+    today = today or settings.today
     slug = slugify(note.title) or "note"
-    referentiel, _ = load_referentiel(settings)
-    known = referentiel.competences
+    portfolio, _ = load_portfolio(settings)
+    referentiel = portfolio.referentiel
+    known = portfolio.competences
     for cid in note.competences:
         if cid not in known:
-            guess = did_you_mean(cid, known)
-            hint = message("did-you-mean", lang, guess=guess) if guess else message(
-                "new.known-competences", lang, known=", ".join(sorted(known)) or "—")
-            raise AuthoringError(f"{message('unknown-competence', lang, id=cid)} {hint}")
+            raise _unknown_competence(cid, known, lang)
     if note.model and note.model not in REFLECTION_MODELS:
         raise AuthoringError(message("unknown-choice", lang, key="modele", value=note.model)
                              + " " + message("unknown-choice.fix", lang, choices=", ".join(REFLECTION_MODELS)))
@@ -126,16 +172,23 @@ def new_note(settings: Settings, note: NewNote, today: dt.date | None = None) ->
     if note.kind is Kind.TRACE and note.file is None and not note.link:
         raise AuthoringError(message("new.trace-needs-source", lang))
 
+    notices: list[str] = []
+    if note.kind is Kind.COMPETENCE:
+        found = existing_competence(note.title, known)
+        if found and found != slug:
+            notices.append(message("new.competence-recognised", lang, title=note.title, id=found))
+        slug = found or slug
     folder = settings.docs_dir / settings.folder_of(note.kind)
     name = f"{today.isoformat()}-{slug}" if note.kind is Kind.RECIT else slug
     path = folder / f"{name}.md"
     if path.exists():
-        raise AuthoringError(message("new.exists", lang, path=path))
+        code = "new.competence-exists" if note.kind is Kind.COMPETENCE and slug in known else "new.exists"
+        raise AuthoringError(message(code, lang, path=path, id=slug))
 
     meta: list[str] = []
     body = ""
     if note.kind is Kind.COMPETENCE:
-        # A page for a competence of the référentiel keeps its title; a new one needs a domain.
+        # A page for a known competence keeps its title; a new one needs a domain.
         if slug not in known:
             domains = [d.id for d in referentiel.domains]
             if note.domain not in domains:
@@ -153,9 +206,9 @@ def new_note(settings: Settings, note: NewNote, today: dt.date | None = None) ->
             if note.kind is Kind.RECIT:
                 level = referentiel.scale.labels[0]
                 meta.append("competences:")
-                meta += [f"  {cid}: {level}" for cid in note.competences]
+                meta += [f"  {_yaml_plain(cid)}: {level}" for cid in note.competences]
             else:
-                meta.append(f"competences: [{', '.join(note.competences)}]")
+                meta.append(f"competences: [{', '.join(_yaml_plain(cid) for cid in note.competences)}]")
         if note.kind is Kind.RECIT:
             meta.append(f"modele: {note.model}" if note.model else "# modele: gibbs | kolb | star | schon | quoi-et-alors")
             body = reflection_sections(note.model, lang) if note.model else message("new.recit-body", lang) + "\n"
@@ -173,5 +226,139 @@ def new_note(settings: Settings, note: NewNote, today: dt.date | None = None) ->
             raise AuthoringError(message("new.exists", lang, path=target))
         if not target.exists():
             shutil.copy2(note.file, target)
-    path.write_text("---\n" + "\n".join(meta) + "\n---\n" + body, encoding="utf-8")
-    return path
+    _write(path, meta, body)
+    return Created(path, tuple(notices))
+
+
+# -- new retour -----------------------------------------------------------------------------
+
+
+@dataclass
+class NewRetour:
+    """A coach's feedback: `about` as typed (`id`, `kind/id`, or the note's file path);
+    `statuses` each `id` or `id=relue|validee`."""
+
+    about: str
+    author: str
+    statuses: tuple[str, ...] = ()
+    title: str = ""
+    review: bool = False
+    public: bool = False
+
+
+# How a status is written: the spelling of the format's examples and of the coach's form.
+STATUS_SPELLING = {"relue": "relue", "validee": "validée"}
+
+
+def _reference(typed: str) -> str:
+    """`sur` as the learner may type it: `[[id]]`, `kind/id`, or a file path
+    (`portfolio/recits/x.md`, from the shell's completion) reduced to `recits/x`."""
+    text = typed.strip().removeprefix("[[").removesuffix("]]").replace("\\", "/").strip("/")
+    parents, _, name = text.rpartition("/")
+    name = markdown_stem(name) if is_markdown(name) else name
+    parent = parents.rsplit("/", 1)[-1]
+    return f"{parent}/{name}" if parent else name
+
+
+def _statuses(items: tuple[str, ...], known: dict[str, Competence], lang: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in items:
+        cid, _, typed = (part.strip() for part in item.partition("="))
+        if cid not in known:
+            raise _unknown_competence(cid, known, lang)
+        status = FEEDBACK_STATUSES.get(fold(typed or "relue"))
+        if status is None:
+            raise AuthoringError(message("unknown-choice", lang, key="competences", value=typed)
+                                 + " " + message("unknown-choice.fix", lang, choices="relue, validee"))
+        found[cid] = STATUS_SPELLING[status]
+    return found
+
+
+def new_retour(settings: Settings, retour: NewRetour, today: dt.date | None = None) -> Created:
+    """Write a coach's feedback note in `retours/`, private unless asked; nothing overwritten.
+
+    `sur` is written `folder/id` even when the bare id is unique today: a note given the
+    same id later would otherwise make the feedback ambiguous.
+    """
+    lang = settings.lang
+    today = today or settings.today
+    author = retour.author.strip()
+    if not author:
+        raise AuthoringError(message("new.retour-needs-author", lang))
+    portfolio, _ = load_portfolio(settings)
+    links = LinkIndex(portfolio, settings.folders)
+    wanted = _reference(retour.about)
+    targets = links.resolve(wanted) if wanted else []
+    if not targets:
+        # A note's title is what the learner remembers: it names the id to give.
+        by_title = [n.id for n in portfolio.notes if n.title and _letters(n.title) == _letters(retour.about)]
+        guess = by_title[0] if len(by_title) == 1 else did_you_mean(wanted.split("/")[-1], links.by_id)
+        hint = message("did-you-mean", lang, guess=guess) if guess else message("unknown-about.fix", lang)
+        raise AuthoringError(f"{message('new.unknown-about', lang, id=retour.about)} {hint}")
+    if len(targets) > 1:
+        choices = ", ".join(f"{settings.folder_of(t.kind)}/{t.id}" for t in targets)
+        raise AuthoringError(message("new.ambiguous-about", lang, id=wanted, choices=choices))
+    target = targets[0]
+    statuses = _statuses(retour.statuses, portfolio.competences, lang)
+
+    folder = settings.folder_of(Kind.RETOUR)
+    name = f"{today.isoformat()}-{target.id}-{slugify(author) or 'retour'}.md"
+    path = settings.docs_dir / folder / name
+    if path.exists():
+        raise AuthoringError(message("new.retour-exists", lang, path=path))
+    meta = [f"auteur: {_yaml_plain(author)}", f"date: {today.isoformat()}",
+            f"sur: {_yaml_plain(settings.folder_of(target.kind) + '/' + target.id)}"]
+    if retour.title.strip():
+        meta.append(f"titre: {_yaml_plain(retour.title.strip())}")
+    if statuses:
+        meta.append("competences:")
+        meta += [f"  {_yaml_plain(cid)}: {status}" for cid, status in statuses.items()]
+    if retour.review:
+        meta.append("relecture: true")
+    notices = []
+    if retour.public:
+        meta.append("visibilite: public")
+        note = portfolio.index().get((target.kind, target.id))
+        if note is not None and not is_public(note, settings):
+            notices.append(message("new.retour-about-private", lang, id=target.id))
+        else:
+            notices.append(message("new.retour-public", lang))
+    else:
+        # `retours/` is private by default; a portfolio that made it public still gets a
+        # private retour, as asked.
+        if not settings.is_in_private_folder(f"{folder}/{name}"):
+            meta.append("visibilite: prive")
+        notices.append(message("new.retour-private", lang))
+    _write(path, meta, message("new.retour-body", lang) + "\n")
+    return Created(path, tuple(notices))
+
+
+# -- new journal ----------------------------------------------------------------------------
+
+
+def journal_folder(settings: Settings) -> str | None:
+    """The logbook's folder: the first private folder that holds no kind of note (a
+    journal entry in `retours/` would be read as feedback), else `journal` when private."""
+    candidates = [f for f in settings.private_folders if f != "."] + ["journal"]  # ".": everything
+    for folder in candidates:
+        if settings.kind_of_folder(folder.split("/")[0]) is None and settings.is_in_private_folder(f"{folder}/x.md"):
+            return folder
+    return None
+
+
+def new_journal(settings: Settings, title: str, today: dt.date | None = None) -> Created:
+    """Write a logbook entry: private by its folder, never by a key the learner could drop."""
+    lang = settings.lang
+    today = today or settings.today
+    folder = journal_folder(settings)
+    if folder is None:
+        raise AuthoringError(message("new.no-journal-folder", lang))
+    # Private folders are compared case-folded (`journal`): an existing `Journal/` keeps its
+    # spelling, a second folder beside it would be the same on macOS and a new one on Linux.
+    on_disk = next((p.name for p in settings.docs_dir.glob("*") if p.is_dir() and folder_key(p.name) == folder), folder)
+    path = settings.docs_dir / on_disk / f"{today.isoformat()}-{slugify(title) or 'note'}.md"
+    if path.exists():
+        raise AuthoringError(message("new.exists", lang, path=path))
+    meta = [f"titre: {_yaml_plain(title.strip())}", f"date: {today.isoformat()}"]
+    _write(path, meta, message("new.journal-body", lang) + "\n")
+    return Created(path, (message("new.journal-private", lang, folder=on_disk),))

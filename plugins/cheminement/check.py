@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import biblio, profile, wikilinks
+from . import biblio, depot, profile, wikilinks
 from .load import did_you_mean, load_portfolio
 from .messages import Term
 from .model import (
@@ -53,6 +53,7 @@ def analyse(settings: Settings, paths: Iterable[str] | None = None) -> Report:
     problems.extend(check(portfolio, settings))
     existing = {p.path for p in [*portfolio.notes, *portfolio.pages]} | set(portfolio.assets)
     problems.extend(profile.read(settings.profile, profile.home_page(portfolio.pages), existing)[1])
+    problems.extend(depot.problems(settings, "mkdocs.yml"))
     bibliography = None
     if settings.bibliography is not None:
         shown = Path(os.path.relpath(settings.bibliography, settings.docs_dir)).as_posix()

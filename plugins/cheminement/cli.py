@@ -17,7 +17,7 @@ import click
 from . import audit as audit_module
 from . import dossier as dossier_module
 from . import editor, engine, manifest, pdf
-from .authoring import AuthoringError, NewNote, init as init_portfolio, new_note
+from .authoring import AuthoringError, NewNote, NewRetour, init as init_portfolio, new_journal, new_note, new_retour
 from .check import Report, analyse
 from .load import load_referentiel
 from .messages import language, message, plural, printable
@@ -195,33 +195,48 @@ def init(directory: Path, langue: str) -> None:
 
 
 @main.command(help=_help("help.new"))
-@click.argument("kind", type=click.Choice(["recit", "parcours", "trace", "competence"]))
-@click.argument("title")
+@click.argument("kind", type=click.Choice(["recit", "parcours", "trace", "competence", "retour", "journal"]))
+@click.argument("title", required=False, default="")
 @click.option("--competences", default="", help=_help("help.competences"))
 @click.option("--modele", type=click.Choice(["gibbs", "kolb", "star", "schon", "quoi-et-alors"]), default=None,
               help=_help("help.modele"))
 @click.option("--fichier", type=click.Path(path_type=Path), default=None, help=_help("help.fichier"))
 @click.option("--lien", default=None, help=_help("help.lien"))
 @click.option("--domaine", default=None, help=_help("help.domaine"))
+@click.option("--sur", "about", default=None, metavar="ID", help=_help("help.new-sur"))
+@click.option("--auteur", "author", default=None, help=_help("help.new-auteur"))
+@click.option("--competence", "statuses", multiple=True, metavar="ID=relue|validee", help=_help("help.new-competence"))
+@click.option("--relecture", "review", is_flag=True, help=_help("help.new-relecture"))
+@click.option("--public", "public", is_flag=True, help=_help("help.new-public"))
 @click.option("--portfolio", "path", default="mkdocs.yml", type=click.Path(path_type=Path),
               help=_help("help.portfolio"))
-def new(kind: str, title: str, competences: str, modele: str | None, fichier: Path | None,
-        lien: str | None, domaine: str | None, path: Path) -> None:
+def new(kind: str, title: str, competences: str, modele: str | None, fichier: Path | None, lien: str | None,
+        domaine: str | None, about: str | None, author: str | None, statuses: tuple[str, ...], review: bool,
+        public: bool, path: Path) -> None:
     settings = _settings(path, None)
-    note = NewNote(
-        kind=Kind(kind),
-        title=title,
-        competences=tuple(c.strip() for c in competences.split(",") if c.strip()),
-        model=modele,
-        file=fichier,
-        link=lien,
-        domain=domaine,
-    )
+    lang = settings.lang
+    listed = tuple(c.strip() for c in competences.split(",") if c.strip())
+    if kind != "retour" and not title.strip():
+        raise UsageProblem(message("new.needs-title", lang, kind=kind))
     try:
-        created = new_note(settings, note)
+        if kind == "journal":
+            created = new_journal(settings, title)
+        elif kind == "retour":
+            if not about:
+                raise UsageProblem(message("new.retour-needs-about", lang))
+            if author is None and sys.stdin.isatty():
+                author = click.prompt(message("new.retour-ask-author", lang), default="", show_default=False)
+            created = new_retour(settings, NewRetour(about=about, author=author or "", statuses=listed + statuses,
+                                                     title=title, review=review, public=public))
+        else:
+            note = NewNote(kind=Kind(kind), title=title, competences=listed + statuses, model=modele,
+                           file=fichier, link=lien, domain=domaine)
+            created = new_note(settings, note)
     except AuthoringError as error:
         raise Refusal(str(error)) from None
-    click.echo(message("new.created", settings.lang, path=_shown(created)))
+    click.echo(message("new.created", lang, path=_shown(created.path)))
+    for notice in created.notices:
+        click.echo(f"  {notice}")
 
 
 @main.command(help=_help("help.schema"))

@@ -109,6 +109,17 @@ class CheminementConfig(Config):
     # The generated home page (profile, coverage, highlights, latest notes, timeline strip).
     accueil = c.Type(bool, default=True)
 
+    # Coach review from the published site (off by default: visitors never see it): a form
+    # "Écrire un retour" on note and competence pages, and the review page.
+    relecture = c.Type(bool, default=False)
+    page_relecture = PagePath("relecture.md")
+    # The portfolio's repository (GitHub, GitLab, Forgejo/Gitea URL): the form then opens
+    # that host's "new file" page with the feedback filled in. `depot_branche`: its branch;
+    # `depot_dossier`: the portfolio folder inside it (default: docs_dir next to mkdocs.yml).
+    depot = c.Optional(c.Type(str))
+    depot_branche = c.Type(str, default="main")
+    depot_dossier = c.Optional(c.Type(str))
+
     # Institutions (see `cheminement build-all`): a footer line and a legal notice on every
     # page (Markdown), the learner's programme and whether the portfolio is listed in the
     # institution's index page.

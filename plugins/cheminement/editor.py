@@ -61,6 +61,7 @@ def note_schema(kind: Kind, referentiel: Referentiel, lang: str) -> dict[str, An
         "type": {"enum": list(schema.PARCOURS_TYPES) if kind is Kind.PARCOURS else [kind.value]},
         "auteur": {"type": "string"},
         "sur": {"type": "string"},
+        "relecture": {"type": "boolean"},
     }
     if kind is Kind.RETOUR:
         statuses = sorted(set(schema.FEEDBACK_STATUSES.values()))

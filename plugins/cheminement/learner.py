@@ -30,14 +30,14 @@ from .model import Kind
 MAX_CONFIG_BYTES = 256 * 1024
 
 # Our plugin's options (config.py), by how they are checked.
-BOOLEANS = ("indexation", "services_tiers", "fichiers_actifs", "dossier", "annuaire", "navigation", "accueil")
+BOOLEANS = ("indexation", "services_tiers", "fichiers_actifs", "dossier", "annuaire", "navigation", "accueil", "relecture")
 CHOICES = {"langue": ("fr", "en"), "publication": ("tout", "explicite"), "ordre_chronologie": ("recent", "ancien"),
            "texte_accueil": ("debut", "apres-profil", "fin")}
 # Options that are plain data, checked by the core when the stage is built (profile.py,
 # dossier.py): here only their shape (text, numbers, dates and lists of them, two levels).
 DATA = ("profil", "selection_dossier")
-PAGES = ("page_bibliographie", "page_competences", "page_chronologie", "page_nouveautes", "page_dossier")
-TEXTS = ("pied_de_page", "mentions_legales", "programme")
+PAGES = ("page_bibliographie", "page_competences", "page_chronologie", "page_nouveautes", "page_dossier", "page_relecture")
+TEXTS = ("pied_de_page", "mentions_legales", "programme", "depot", "depot_branche", "depot_dossier")
 SOURCES = ("referentiel", "bibliographie")
 FORCED = {"enabled": True, "apercu_prive": False}  # privacy cannot be switched off
 VALIDATION_KEYS = frozenset({"nav", "links", "omitted_files", "not_found", "absolute_links", "unrecognized_links", "anchors"})

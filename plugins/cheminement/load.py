@@ -442,6 +442,7 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
             author=reader.text("auteur"),
             date=reader.date("date"),
             about=about[0] if about else None,
+            review=bool(reader.boolean("relecture")),
         )
     else:
         note = CompetencePage(

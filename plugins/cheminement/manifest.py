@@ -6,19 +6,27 @@ writes, without comments and links to private notes), so publishing it reveals n
 already show: a hash of the source bytes would let anyone confirm a guess about a hidden
 `%% comment %%`, and flag a note as changed when only its comment did. `cheminement
 publication --depuis` reads it back to say what is new, changed and removed since that build.
+
+For notes it also keeps what the "Nouveautés" page says changed (`note_record`): a hash per
+`##` section under its heading, the competences claimed with their levels, the traces linked
+and a hash of the other fields, all from the same published form. A manifest written before
+these keys existed still compares; its notes are then "changed" without detail.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .mdsource import code_regions
 from .messages import message
-from .model import Kind, Note, Portfolio
+from .model import CompetencePage, Kind, Note, Page, Portfolio, Recit, Retour, Scale
 from .publish import PublishedText
 from .scan import portfolio_files
 from .settings import DEFAULT_FOLDERS
@@ -57,26 +65,99 @@ def text_digest(text: str) -> str:
 
 
 def build_manifest(public: Portfolio, docs_dir: Path, previewed: Set[str] = frozenset(),
-                   private: Set[str] | None = None, folders: Mapping[str, Kind] | None = None) -> dict[str, Any]:
-    """Public source paths with a short hash of their published form and, for notes, their title.
+                   private: Set[str] | None = None, folders: Mapping[str, Kind] | None = None,
+                   today: dt.date | None = None) -> dict[str, Any]:
+    """Public source paths with a short hash of their published form and, for notes, their
+    title and what `note_record` keeps; `today`, the build's date, says what a later
+    "Nouveautés" page compares with.
 
     `private` (the publication's private paths) and `folders` (the settings') say how links
     are redacted; without `private`, every file of `docs_dir` that is not published counts
     as private, which redacts the same links or more (fail closed).
     """
-    shown = _without(public, previewed)
-    hidden = set(private if private is not None else _unpublished(docs_dir, shown)) | set(previewed)
-    form = PublishedText(shown, hidden, folders or DEFAULT_FOLDERS)
-    entries: dict[str, dict[str, str]] = {}
+    shown, form = published_form(public, docs_dir, previewed, private, folders)
+    entries: dict[str, dict[str, Any]] = {}
     for page in [*shown.notes, *shown.pages]:
-        entry = {"hash": text_digest(form.fingerprint(page)), "title": page.title}
-        if isinstance(page, Note):
-            entry["kind"] = page.kind.value
-        entries[page.path] = entry
+        entries[page.path] = note_record(form, page, public.referentiel.scale)
     for asset in shown.assets:
         if (docs_dir / asset).is_file():
             entries[asset] = {"hash": digest(docs_dir / asset)}
-    return {"format": FORMAT, "files": dict(sorted(entries.items()))}
+    data: dict[str, Any] = {"format": FORMAT}
+    if today is not None:
+        data["date"] = today.isoformat()
+    data["files"] = dict(sorted(entries.items()))
+    return data
+
+
+def published_form(public: Portfolio, docs_dir: Path, previewed: Set[str] = frozenset(),
+                   private: Set[str] | None = None, folders: Mapping[str, Kind] | None = None,
+                   ) -> tuple[Portfolio, PublishedText]:
+    """The public portfolio without previewed notes, and the published form of its pages
+    (see `build_manifest` for `private` and `folders`)."""
+    shown = _without(public, previewed)
+    hidden = set(private if private is not None else _unpublished(docs_dir, shown)) | set(previewed)
+    return shown, PublishedText(shown, hidden, folders or DEFAULT_FOLDERS)
+
+
+def note_record(form: PublishedText, page: Page, scale: Scale) -> dict[str, Any]:
+    """A page's manifest entry, from its published form only (never a comment, never the
+    id of a private note): what a later build compares with.
+
+    Feedback notes keep no detail: their statuses are not claims, and whether an earlier
+    version was public depends on the note it was about.
+    """
+    entry: dict[str, Any] = {"hash": text_digest(form.fingerprint(page)), "title": page.title}
+    if not isinstance(page, Note):
+        return entry
+    entry["kind"] = page.kind.value
+    if isinstance(page, Retour):
+        return entry
+    meta = {key: value for key, value in form.meta(page).items() if key not in ("competences", "traces")}
+    entry["meta"] = text_digest(json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str))
+    entry["sections"] = {heading: text_digest(text) for heading, text in sections(form.body(page, flat_links=True))}
+    if isinstance(page, CompetencePage):
+        claims = {page.id: scale.rank(page.level)} if page.level is not None else {}
+    else:
+        claims = {ref.id: scale.rank(ref.level) if ref.level is not None else None
+                  for ref in page.competences if ref.id in form.competences}
+    entry["competences"] = dict(sorted(claims.items()))
+    if isinstance(page, Recit):
+        entry["traces"] = sorted({ref.id for ref in page.traces if (Kind.TRACE, ref.id) in form.notes})
+    return entry
+
+
+# A level-2 ATX heading (`## Titre`, `##` alone); `###` is not one. Its closing hashes and
+# attribute list (`{#id}`) are not part of its words.
+_H2 = re.compile(r" {0,3}##(?:[ \t]+(.*))?")
+_CLOSING = re.compile(r"(?:[ \t]+#+)?[ \t]*(?:\{[^{}]*\})?[ \t]*$")
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
+
+
+def sections(body: str) -> list[tuple[str, str]]:
+    """A body cut at its `##` headings, outside code: (heading, text) with the whitespace
+    of each paragraph folded, so that re-wrapping lines or a blank line more rewrites
+    nothing (a paragraph split does). The text before the first heading comes under ""
+    when there is any; a repeated heading gets " (2)".
+    """
+    code = code_regions(body)
+    found: list[tuple[str, list[str]]] = [("", [])]
+    offset = 0
+    for line in body.split("\n"):
+        match = _H2.fullmatch(line)
+        if match and not any(start <= offset < end for start, end in code):
+            found.append((_CLOSING.sub("", match.group(1) or "").strip(), []))
+        else:
+            found[-1][1].append(line)
+        offset += len(line) + 1
+    seen: dict[str, int] = {}
+    result: list[tuple[str, str]] = []
+    for index, (heading, lines) in enumerate(found):
+        text = "\n\n".join(" ".join(part.split()) for part in _PARAGRAPHS.split("\n".join(lines)) if part.strip())
+        if index == 0 and not text:
+            continue
+        seen[heading] = seen.get(heading, 0) + 1
+        result.append((heading if seen[heading] == 1 else f"{heading} ({seen[heading]})", text))
+    return result
 
 
 def _without(public: Portfolio, previewed: Set[str]) -> Portfolio:
@@ -142,12 +223,33 @@ def validate(data: object) -> dict[str, Any]:
     found = data.get("format", FORMAT)
     if found != FORMAT:
         raise ManifestError("bad-format", found=_short(found), expected=FORMAT)
+    if "date" in data and built_on(data) is None:
+        raise ManifestError("not-manifest")
     for source, entry in data["files"].items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str):
+        if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str) or not _valid_details(entry):
             raise ManifestError("bad-entry", path=_short(source))
         if any(not isinstance(entry.get(key, ""), str) for key in ("title", "kind")):
             raise ManifestError("bad-entry", path=_short(source))
     return data
+
+
+def _valid_details(entry: dict[str, Any]) -> bool:
+    """Whether the optional keys of `note_record`, when present, have their shape."""
+    sections, claims, traces = entry.get("sections", {}), entry.get("competences", {}), entry.get("traces", [])
+    return (isinstance(entry.get("meta", ""), str)
+            and isinstance(sections, dict) and all(isinstance(v, str) for v in sections.values())
+            and isinstance(claims, dict)
+            and all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in claims.values())
+            and isinstance(traces, list) and all(isinstance(v, str) for v in traces))
+
+
+def built_on(data: Mapping[str, Any]) -> dt.date | None:
+    """The date of the build that wrote a manifest, when it says (older ones do not)."""
+    value = data.get("date")
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _short(value: object) -> str:

@@ -42,7 +42,7 @@ def site_nav(settings: Settings, pages_with_roles: Iterable[tuple[str, str]], fi
     """Home, the sections and the timeline, then the learner's other pages; notes are
     reached through those pages. Material renders the whole nav into every page: a nav of
     every note would make large portfolios build several times slower, and read worse."""
-    order = ["index.md", settings.listing_page(Kind.PARCOURS), settings.competence_index,
+    order = ["index.md", settings.review_page if settings.review else "", settings.listing_page(Kind.PARCOURS), settings.competence_index,
              settings.listing_page(Kind.RECIT), settings.listing_page(Kind.TRACE),
              settings.listing_page(Kind.RETOUR), settings.timeline_page, settings.bibliography_page,
              settings.changes_page, settings.dossier_page or ""]
@@ -95,6 +95,13 @@ def src_uri(path: Path, docs_dir: Path) -> str | None:
     """The source path MkDocs gives a file inside docs_dir; None for a file outside it."""
     relative = os.path.relpath(path, docs_dir)
     return None if relative.startswith("..") else Path(relative).as_posix()
+
+
+def docs_in_project(config: MkDocsConfig) -> str:
+    """The docs folder as a path from mkdocs.yml's folder (`content`), "" when they coincide."""
+    project = Path(config.config_file_path or config.docs_dir).parent
+    relative = os.path.relpath(config.docs_dir, project)
+    return "" if relative == "." else Path(relative).as_posix()
 
 
 def config_name(config: MkDocsConfig) -> str:

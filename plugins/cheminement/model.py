@@ -273,6 +273,7 @@ class Retour(Note):
     author: str = ""
     date: PartialDate | None = None
     about: Ref | None = None  # the note or competence it is about, as written (`kind/id` allowed)
+    review: bool = False  # `relecture: true`: the coach's review ends here (the next "since")
 
     @property
     def sort_date(self) -> PartialDate | None:

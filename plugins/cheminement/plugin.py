@@ -50,17 +50,20 @@ from .settings import DossierSelection, Settings
 # Copied by MkDocs with the theme's static files, since our theme folder is on its path.
 # One sheet per part of the site, so that each stays readable.
 CSS_URIS = tuple(f"assets/cheminement/{name}.css" for name in
-                 ("cheminement", "vitrine", "frise", "competences", "dossier"))
+                 ("cheminement", "vitrine", "frise", "competences", "dossier", "revue"))
 # Progressive enhancement only (the timeline's filters): every page works without it.
 JS_URI = "assets/cheminement/cheminement.js"
+# The coach's feedback form (`relecture: true` only: without it, no page loads them).
+REVIEW_CSS_URI = "assets/cheminement/relecture.css"
+REVIEW_JS_URI = "assets/cheminement/relecture.js"
 
 PREVIEW_VARIABLE = "CHEMINEMENT_APERCU_PRIVE"
 # Generated pages left out of the search index: they only repeat what notes index.
-UNSEARCHED_ROLES = ("competences", "timeline", "listing", "changes", "dossier")
+UNSEARCHED_ROLES = ("competences", "timeline", "listing", "changes", "dossier", "review")
 # Generated pages that need the whole width: Material's side columns (the table of contents,
 # and the site navigation when it is shown as tabs) are hidden there, as its documented
 # `hide` front matter does.
-FULL_WIDTH_ROLES = ("home", "competences", "timeline", "dossier")
+FULL_WIDTH_ROLES = ("home", "competences", "timeline", "dossier", "review")
 SINCE_VARIABLE = "CHEMINEMENT_DEPUIS"
 
 
@@ -153,11 +156,12 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             # Our generated pages use the whole width (no sidebar): the site's sections go
             # in the header as tabs, where every page shows them (the drawer on phones).
             config.theme["features"] = [*config.theme.get("features", []), "navigation.tabs"]
-        for position, uri in enumerate(CSS_URIS):
+        for position, uri in enumerate(CSS_URIS + ((REVIEW_CSS_URI,) if self.config.relecture else ())):
             if uri not in config.extra_css:
                 config.extra_css.insert(position, uri)
-        if JS_URI not in config.extra_javascript:
-            config.extra_javascript.append(JS_URI)
+        for uri in (JS_URI, *([REVIEW_JS_URI] if self.config.relecture else [])):
+            if uri not in config.extra_javascript:
+                config.extra_javascript.append(uri)
         ref = self.settings.referentiel_path
         if not mkdocs_pages.is_within(ref, self.settings.docs_dir) and ref.exists():
             config.watch.append(str(ref))
@@ -179,6 +183,10 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             timeline_page=options.page_chronologie,
             changes_page=options.page_nouveautes,
             dossier_page=options.page_dossier if options.dossier else None,
+            review=options.relecture,
+            review_page=options.page_relecture,
+            repository=(options.depot, options.depot_branche, options.depot_dossier if options.depot_dossier is not None
+                        else mkdocs_pages.docs_in_project(config)) if options.depot else None,
             newest_first=options.ordre_chronologie == "recent",
             profile=options.profil,
             home_text=options.texte_accueil,
@@ -279,9 +287,10 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             except Exception as error:  # noqa: BLE001 - citeproc's errors on data it cannot format
                 raise PluginError(message("bib-format", settings.lang, path=report.bibliography.path,
                                           detail=f"{type(error).__name__}: {error}")) from None
-        since = self._since(config)
+        # The "since" of the review: the option, else the coach's last review (relecture: true).
+        since = self._since(config) or changes.last_review(public, settings)
         if since is not None:
-            self.changes = changes.since_publication(since, publication.public, settings.docs_dir, publication.previewed)
+            self.changes = changes.since_publication(since, publication.public, settings.docs_dir, publication.previewed, settings)
         self._attach_pages(files, config, public, since)
         # Everything loaded so far lives until the end of the build: keep it out of the
         # garbage collector's full passes, which otherwise grow with the portfolio.
@@ -331,6 +340,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             generated.append((settings.changes_page, "changes", since))
         if settings.dossier_page:
             generated.append((settings.dossier_page, "dossier", None))
+        if settings.review:
+            generated.append((settings.review_page, "review", since))
         for path, role, subject in generated:
             mkdocs_pages.ensure(files, config, path)
             self.roles[path] = (role, subject)
@@ -405,7 +416,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         if page.meta.get("title") or page.meta.get("titre"):
             return str(page.meta.get("titre") or page.meta.get("title"))
         labels = {"competences": "ui.competences", "timeline": "ui.timeline", "changes": "ui.changes",
-                  "dossier": "ui.dossier", "bibliography": "ui.bibliography"}
+                  "dossier": "ui.dossier", "bibliography": "ui.bibliography", "review": "revue.title"}
         if role == "listing":
             return message(f"ui.{_listing_label(subject)}", lang)  # type: ignore[arg-type]
         return message(labels.get(role, "ui.home"), lang)
@@ -461,7 +472,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             self._search_content[source] = html_content
             header = renderer.note_header(subject, url_for)
             content = (pagehtml.after_h1(html_content, header) + self._feedback(self.views.feedback.get(subject.key, []), url_for)
-                       + renderer.note_footer(subject, url_for))
+                       + renderer.note_footer(subject, url_for) + renderer.feedback_form(subject, url_for))
         elif kind == "competence":
             assert isinstance(subject, views_module.CompetenceView)
             own = ""
@@ -469,7 +480,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                 own = f'<h2 id="en-mes-mots">{html.escape(message("ui.my-words", self.settings.lang))}</h2>\n{html_content}'  # type: ignore[union-attr]
             header = renderer.competence_header(subject, url_for) + own
             self._search_content[page.file.src_uri] = header
-            content = header + renderer.competence_evidence(subject, url_for) + self._feedback(subject.feedback, url_for)
+            content = (header + renderer.competence_evidence(subject, url_for) + self._feedback(subject.feedback, url_for)
+                       + renderer.feedback_form(subject, url_for))
         elif kind == "competences":
             content = html_content + renderer.competence_index(url_for)
         elif kind == "timeline":
@@ -480,6 +492,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             content = html_content + renderer.changes(subject, self.changes, url_for)  # type: ignore[arg-type]
         elif kind == "dossier":
             return None  # assembled in on_env, once every page is rendered
+        elif kind == "review":
+            content = html_content + renderer.review(subject, self.changes, url_for)  # type: ignore[arg-type]
         elif kind == "bibliography":
             assert self.formatter is not None and self.citations is not None
             # Formatted references carry the library's text: inert like a note's (defence in depth).
@@ -658,7 +672,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         gc.unfreeze()
         if self.publication is None or self.settings is None:
             return
-        data = manifest.build_manifest(self.publication.public, self.settings.docs_dir, self.publication.previewed)
+        data = manifest.build_manifest(self.publication.public, self.settings.docs_dir, self.publication.previewed,
+                                      today=self.settings.today)
         manifest.write(Path(config.site_dir), data)
 
 

@@ -15,12 +15,11 @@ from urllib.parse import urlsplit
 
 import jinja2
 from babel.numbers import format_decimal
-
-from .dates import PartialDate
-from .messages import message, plural
 from slugify import slugify as slug
 
-from . import frise
+from . import frise, retour_form
+from .dates import PartialDate
+from .messages import message, plural
 from .biblio import Formatter, anchor, authors
 from .changes import Changed, Since
 from .dossier import Plan as DossierPlan
@@ -128,6 +127,28 @@ class Renderer:
             dossier_path=self.settings.dossier_page,
         )
 
+    def feedback_form(self, subject: Note | CompetenceView, url_for: UrlFor) -> str:
+        """The coach's "Écrire un retour" form (`relecture`); nothing otherwise."""
+
+        found = retour_form.subject_of(subject, self.views) if self.settings.review else None
+        if found is None:
+            return ""
+        return self._render("cheminement/retour-form.html", url_for,
+                            **retour_form.context(found, self.settings, self.profile))
+
+    def review(self, since: Since | None, changed: Changed | None, url_for: UrlFor) -> str:
+        """The coach's review page: what changed since the last review (as "Nouveautés"
+        computes it), then every competence by domain with its status, levels, evidence in
+        place and earlier feedback; `since` is None before any review."""
+        return self._render(
+            "cheminement/relecture.html", url_for, since=since, changed=changed,
+            built=since.published if since else None,
+            new=self._newest_first(changed.new) if changed else [],
+            changed_notes=self._newest_first(changed.changed) if changed else [],
+            fresh={**dict.fromkeys(changed.changed, "changed" if changed.separated else "changed-or-new"),
+                   **dict.fromkeys(changed.new, "new")} if changed else {},
+        )
+
     def competence_index(self, url_for: UrlFor) -> str:
         return self._render("cheminement/competences.html", url_for, referentiel=self.referentiel)
 
@@ -180,17 +201,19 @@ class Renderer:
         return self._render("cheminement/retours.html", url_for, retours=retours, bodies=bodies)
 
     def changes(self, since: Since, changed: Changed, url_for: UrlFor) -> str:
-        notes = {n.path: n for n in self.views.notes.values()}
-
-        def newest_first(paths: list[str]) -> list[Note]:
-            found = [notes[p] for p in paths if p in notes]
-            return sorted(found, key=lambda n: n.sort_date.start if n.sort_date else dt.date.min, reverse=True)
-
+        """"Nouveautés": the date compared with, the new notes, the changed ones and what
+        changed in each (`changed.details`)."""
         return self._render(
-            "cheminement/nouveautes.html", url_for, since=since,
-            new=newest_first(changed.new),
-            changed=newest_first(changed.changed),
+            "cheminement/nouveautes.html", url_for, since=since, built=since.published,
+            new=self._newest_first(changed.new), changed=self._newest_first(changed.changed),
+            details=changed.details, separated=changed.separated,
         )
+
+    def _newest_first(self, paths: list[str]) -> list[Note]:
+        """The public notes of `paths`, most recent first (undated last)."""
+        notes = {n.path: n for n in self.views.notes.values()}
+        found = [notes[p] for p in paths if p in notes]
+        return sorted(found, key=lambda n: n.sort_date.start if n.sort_date else dt.date.min, reverse=True)
 
     def dossier(self, url_for: UrlFor, plan: DossierPlan, text_of: Callable[[Note], str],
                 introduction: str, own: str, works: list[tuple[str, str]], name: str) -> str:

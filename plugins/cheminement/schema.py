@@ -40,7 +40,7 @@ KIND_KEYS: dict[Kind, tuple[str, ...]] = {
     Kind.RECIT: ("date", "competences", "parcours", "traces", "modele"),
     Kind.TRACE: ("date", "fichier", "lien", "competences", "description"),
     Kind.COMPETENCE: ("domaine", "description", "niveau", "objectif"),
-    Kind.RETOUR: ("auteur", "date", "sur", "competences"),
+    Kind.RETOUR: ("auteur", "date", "sur", "competences", "relecture"),
 }
 
 REQUIRED_KEYS: dict[Kind, tuple[str, ...]] = {

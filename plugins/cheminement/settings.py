@@ -60,6 +60,11 @@ class Settings:
     profile: dict[str, Any] | None = None
     home_text: str = "apres-profil"  # where the home page's own text goes: debut, apres-profil, fin
     dossier_selection: DossierSelection = field(default_factory=DossierSelection)
+    review: bool = False  # `relecture`: the coach's form and review page
+    review_page: str = "relecture.md"
+    # The repository the form opens a "new file" page in: (URL, branch, folder of the
+    # portfolio inside it); None without `depot`.
+    repository: tuple[str, str, str] | None = None
     # "Now" for ongoing periods (timeline, charts): one value per build, settable in tests.
     today: dt.date = field(default_factory=dt.date.today)
 
