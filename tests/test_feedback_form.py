@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import Abort
 
-from kit import Portfolio
+from kit import FIXTURES, Portfolio
 from cheminement import depot
 
 
@@ -142,3 +147,28 @@ def test_a_bad_depot_fails_the_build_naming_the_file_the_key_and_a_fix(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "mkdocs.yml" in logged and "« depot »" in logged and "http://github.com/claire/portfolio" in logged
     assert "https://github.com/claire/portfolio" in logged  # the fix shows the expected form
+
+
+def test_cheminement_build_keeps_the_portfolio_folder_of_the_repository(tmp_path: Path) -> None:
+    """`cheminement build` builds a stage elsewhere: the repository link still names the
+    portfolio's folder as it is in the repository (`content/retours`), not the stage's."""
+    shutil.copytree(FIXTURES / "base", tmp_path / "content")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: P\ndocs_dir: content\ntheme: {name: material, language: fr}\n"
+        "plugins:\n  - search\n  - cheminement:\n      relecture: true\n      depot: https://github.com/o/r\n",
+        encoding="utf-8")
+    built = subprocess.run([sys.executable, "-m", "cheminement", "build", "--strict", "-d", str(tmp_path / "site")],
+                           cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert built.returncode == 0, built.stdout + built.stderr
+    page = (tmp_path / "site" / "recits" / "atelier" / "index.html").read_text(encoding="utf-8")
+    assert "https://github.com/o/r/new/main/content/retours" in page.replace("\\/", "/")
+
+
+def test_institution_builds_keep_the_portfolio_folder_of_the_repository(tmp_path: Path) -> None:
+    from cheminement import learner
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: P\ndocs_dir: content\nplugins:\n  - cheminement:\n      depot: https://gitlab.com/o/r\n",
+        encoding="utf-8")
+    assert learner.read_learner(tmp_path, "fr").options["depot_dossier"] == "content"

@@ -125,6 +125,9 @@ def staged(config_file: Path, stage_dir: Path | None = None, engine: Engine | No
         plugin = our_plugin(config)
         plugin.config["referentiel"] = str(stage.referentiel) if stage.referentiel else None
         plugin.config["bibliographie"] = str(stage.bibliography) if stage.bibliography else None
+        if settings.repository is not None:
+            # The stage moves the portfolio, not its place in the repository.
+            plugin.config["depot_dossier"] = settings.repository[2]
         _confine_snippets(config, stage)
         yield engine, config, stage
 

@@ -143,6 +143,11 @@ class _Reader(AppearanceChecks):
             elif value is not None:
                 handler(str(key), value)
         self.result.name = self.result.name or self.folder.name
+        options = self.result.options
+        if options.get("depot") and "depot_dossier" not in options:
+            # The stage moves the portfolio: its place in the repository is where it is here.
+            relative = Path(os.path.relpath(self.result.docs_dir, os.path.realpath(self.folder))).as_posix()
+            options["depot_dossier"] = "" if relative == "." else relative
         return self.result
 
     # -- Plain values -------------------------------------------------------------------------
