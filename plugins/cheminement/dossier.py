@@ -85,8 +85,10 @@ def _parse(raw: object, where: str, names: dict[str, str]) -> DossierSelection:
         key = ALIASES.get(key.replace("_", ""), ALIASES.get(key, key))
         if key not in KEYS:
             guess = did_you_mean(str(raw_key), KEYS)
-            raise _error(where, "dossier.sel.unknown-key", {"key": raw_key}, "dossier.sel.unknown-key.fix",
-                         known=", ".join(KEYS), guess=guess or "—")
+            if guess:
+                raise _error(where, "dossier.sel.unknown-key", {"key": raw_key}, "dossier.sel.unknown-key.fix",
+                             known=", ".join(KEYS), guess=guess)
+            raise _error(where, "dossier.sel.unknown-key", {"key": raw_key}, "dossier.sel.keys", known=", ".join(KEYS))
         if key == "competences":
             values[key] = _competences(value, where, names[key])
         elif value is not None and value != "":
@@ -127,8 +129,10 @@ def check_competences(selection: DossierSelection, known: list[str], variable: s
     for cid in selection.competences:
         if cid not in known:
             guess = did_you_mean(cid, known)
+            fix, hint = (("dossier.sel.unknown-competence.fix", {"guess": guess}) if guess else
+                         ("dossier.sel.unknown-competence.known", {"known": ", ".join(sorted(known)[:20])}))
             raise _error(where, "dossier.sel.unknown-competence", {"key": names["competences"], "value": cid},
-                         "dossier.sel.unknown-competence.fix", guess=guess or "—")
+                         fix, **hint)
 
 
 # -- Dates: a note is in the selected period when its own period meets it ----------------------

@@ -127,8 +127,9 @@ def _read_mapping(raw: dict[Any, Any], reader: _Reader, base: str, existing: set
         where = (str(raw_key),)
         if key not in KEYS:
             guess = did_you_mean(key, KEYS)
-            reader.problem(Severity.WARNING, "profile.unknown-key", where, {"key": raw_key},
-                           "profile.unknown-key.fix", guess=guess or "—", known=", ".join(KEYS))
+            fix, hint = (("profile.unknown-key.fix", {"guess": guess}) if guess else ("profile.keys", {}))
+            reader.problem(Severity.WARNING, "profile.unknown-key", where, {"key": raw_key}, fix,
+                           known=", ".join(KEYS), **hint)
             continue
         if value is None or value == "":
             continue
