@@ -262,3 +262,12 @@ def test_a_hand_written_nav_without_tabs_stays_beside_generated_pages(portfolio:
         assert not soup.select_one(".md-sidebar--primary").has_attr("hidden"), path
         assert soup.select_one(".md-sidebar--secondary").has_attr("hidden"), path
         assert soup.select_one(".md-tabs") is None, path
+
+
+def test_text_first_without_a_heading_still_gives_the_page_one_title(portfolio: Portfolio) -> None:
+    portfolio.configure("texte_accueil: debut")
+    portfolio.write("index.md", "---\nprofil:\n  nom: Claire\n---\nMon texte, sans titre.\n")
+    portfolio.build(strict=True)
+    page = home(portfolio)
+    assert [text(h) for h in page.select("h1")] == ["Claire"]
+    assert text(page).count("Claire") == 1  # the name once: no stand-in title from the theme

@@ -121,7 +121,7 @@ class Renderer:
         coverage = self.coverage_overview(url_for) if self.views.competences else ""
         strip = self.timeline_strip(url_for) if self.views.timeline else ""
         return self._render(
-            "cheminement/accueil.html", url_for, own=own, name=name, place=place,
+            "cheminement/accueil.html", url_for, own=own, name=name, place=place, own_has_h1="<h1" in own,
             featured=featured, latest=[n for n in dated if not n.featured][:LATEST],
             coverage=coverage, strip=strip, timeline_path=self.settings.timeline_page,
             dossier_path=self.settings.dossier_page,
