@@ -86,8 +86,9 @@ def _install_timers(totals: dict[str, list[float]]) -> list[str]:
 
     for event in EVENTS:
         wrap("plugin", f"CheminementPlugin.{event}", f"event {event}")
-    for name in ("_redact_html", "_wikilink"):
-        wrap("plugin", f"CheminementPlugin.{name}", f"plugin {name}")
+    wrap("plugin", "CheminementPlugin._redact_html", "plugin _redact_html")
+    for name in ("body", "wikilink", "feedback", "references"):
+        wrap("pagetext", f"PageText.{name}", f"core pagetext.PageText.{name}")
     # Names as the plugin module sees them (imported with `from … import …`).
     for name, label in (("analyse", "core check.analyse"), ("publish", "core publish.publish"),
                         ("redact_links", "core publish.redact_links"), ("_add_toc", "plugin _add_toc"),

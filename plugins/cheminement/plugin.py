@@ -16,8 +16,6 @@ import functools
 import gc
 import html
 import os
-import posixpath
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -34,16 +32,15 @@ from . import dossier as dossier_module
 from . import dossier_html
 from . import biblio, changes, engine_meta, manifest, mkdocs_files, mkdocs_pages, pagehtml, profile, snippets, theme
 from . import views as views_module
-from . import wikilinks
 from .check import Report, analyse
 from .config import CheminementConfig
 from .dates import PartialDate
 from .messages import language, message, printable
-from .model import CompetencePage, Kind, Note, Portfolio, Problem, Retour, Severity
+from .model import CompetencePage, Kind, Note, Portfolio, Problem, Severity
 from .model import Page as CorePage
 from .markup import make_inert, redact_private_links
-from .mdsource import redact_markdown, strip_comments
 from .publish import Publication, publish
+from .pagetext import CitationError, PageText
 from .render import Renderer
 from .settings import DossierSelection, Settings
 
@@ -108,14 +105,13 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.settings: Settings | None = None
         self.views: views_module.Views | None = None
         self.renderer: Renderer | None = None
-        self.link_index: wikilinks.LinkIndex | None = None
+        self.text: PageText | None = None  # the learner's words as our pages publish them
         self.publication: Publication | None = None
         self.report: Report | None = None
         self.preview = False
         self.changes: changes.Changed | None = None
         self.citations: views_module.Citations | None = None
         self.formatter: biblio.Formatter | None = None
-        self.markdown_options: tuple[list, dict] = ([], {})
         self.footer_block = ""
         self.private_paths: frozenset[str] = frozenset()
         self._full_content: dict[str, str] = {}  # pages whose search view is swapped in
@@ -277,9 +273,6 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                                        self.config.programme)
         self.renderer = Renderer(config.theme.dirs, settings, public.referentiel, views,
                                  frozenset(publication.previewed), self.profile)
-        # Links resolve over the public portfolio only: a link to a private note is text.
-        self.link_index = views.links
-        self.markdown_options = (list(config.markdown_extensions), dict(config.mdx_configs))
         if report.bibliography is not None:
             self.citations = views_module.citations(public, set(report.bibliography.entries))
             try:
@@ -287,6 +280,10 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             except Exception as error:  # noqa: BLE001 - citeproc's errors on data it cannot format
                 raise PluginError(message("bib-format", settings.lang, path=report.bibliography.path,
                                           detail=f"{type(error).__name__}: {error}")) from None
+        # Links resolve over the public portfolio only: a link to a private note is text.
+        self.text = PageText(settings, views, self.renderer, self.private_paths,
+                             (list(config.markdown_extensions), dict(config.mdx_configs)), self._inert,
+                             self.formatter, self.citations)
         # The "since" of the review: the option, else the coach's last review (relecture: true).
         since = self._since(config) or changes.last_review(public, settings)
         if since is not None:
@@ -391,16 +388,13 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             page.meta["search"] = {"exclude": True}
         if isinstance(subject, views_module.CompetenceView):
             subject = subject.page  # the learner's own text about the competence, if any
-        source = page.file.src_uri
+        assert self.text is not None
+        # Our own parse of a note's body: MkDocs would render broken front matter as text.
         body = subject.body if isinstance(subject, CorePage) else markdown
-        if isinstance(subject, CorePage):
-            # Our own parse of the body: MkDocs would render broken front matter as text.
-            body = wikilinks.replace(body, lambda link: self._wikilink(link, source))
-        body = redact_markdown(strip_comments(body), source, self.private_paths)
-        if self.formatter is not None and self.citations is not None and source in self.citations.by_page:
-            formatter = self.formatter
-            body = wikilinks.sub_outside_code(biblio.CITATION, lambda m: _cite(formatter, m), body)
-        return body
+        try:
+            return self.text.body(body, page.file.src_uri, with_links=isinstance(subject, CorePage))
+        except CitationError as error:
+            raise PluginError(message("bib-format", self.settings.lang, path=error.text, detail=error.detail)) from None
 
     def _title(self, role: str, subject: object, page: Page) -> str:
         lang = self.settings.lang if self.settings else "fr"
@@ -421,27 +415,6 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return message(f"ui.{_listing_label(subject)}", lang)  # type: ignore[arg-type]
         return message(labels.get(role, "ui.home"), lang)
 
-    def _wikilink(self, link: wikilinks.Wikilink, from_path: str) -> str:
-        """A Markdown link to a public target; plain text for anything else."""
-        assert self.views is not None and self.settings is not None
-        path, title = self._wikilink_target(link)
-        if path is None:
-            return pagehtml.md_escape(link.text or link.target)
-        relative = posixpath.relpath(path, posixpath.dirname(from_path) or ".")
-        return f"[{pagehtml.md_escape(link.text or title)}](<{relative}>)"
-
-    def _wikilink_target(self, link: wikilinks.Wikilink) -> tuple[str | None, str]:
-        """The source path and title of a public link target, or (None, "")."""
-        assert self.views is not None and self.settings is not None
-        targets = self.link_index.resolve(link.target) if self.link_index else []
-        if not targets:
-            return None, ""
-        target = targets[0]
-        if target.kind is Kind.COMPETENCE:
-            return self.settings.competence_page(target.id), self.views.competences[target.id].competence.title
-        note = self.views.notes[(target.kind, target.id)]
-        return note.path, note.title
-
     @_guarded  # html_content arrives inert and redacted; what is returned is redacted again
     def on_page_content(self, html_content: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         source = page.file.src_uri
@@ -450,7 +423,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return None
         kind, subject = role
         if kind == "page":
-            return html_content + self._references(source)
+            return html_content + self.text.references(source)
         renderer = self.renderer
         if kind == "home":
             own = html_content
@@ -461,7 +434,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                 page.toc.items = [i for item in page.toc.items for i in (item.children if item.level == 1 else [item])]
             self._search_content[source] = own  # search indexes the learner's words, not our sections
             content = renderer.home(mkdocs_pages.url_maker(files, page), own, html.unescape(page.title or ""),
-                                    self.settings.home_text) + self._references(source)  # type: ignore[union-attr]
+                                    self.settings.home_text) + self.text.references(source)  # type: ignore[union-attr]
             mkdocs_pages.add_headings(page, content)
             return content
 
@@ -471,7 +444,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             assert isinstance(subject, Note)
             self._search_content[source] = html_content
             header = renderer.note_header(subject, url_for)
-            content = (pagehtml.after_h1(html_content, header) + self._feedback(self.views.feedback.get(subject.key, []), url_for)
+            content = (pagehtml.after_h1(html_content, header) + self.text.feedback(self.views.feedback.get(subject.key, []), url_for)
                        + renderer.note_footer(subject, url_for) + renderer.feedback_form(subject, url_for))
         elif kind == "competence":
             assert isinstance(subject, views_module.CompetenceView)
@@ -480,7 +453,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                 own = f'<h2 id="en-mes-mots">{html.escape(message("ui.my-words", self.settings.lang))}</h2>\n{html_content}'  # type: ignore[union-attr]
             header = renderer.competence_header(subject, url_for) + own
             self._search_content[page.file.src_uri] = header
-            content = (header + renderer.competence_evidence(subject, url_for) + self._feedback(subject.feedback, url_for)
+            content = (header + renderer.competence_evidence(subject, url_for) + self.text.feedback(subject.feedback, url_for)
                        + renderer.feedback_form(subject, url_for))
         elif kind == "competences":
             content = html_content + renderer.competence_index(url_for)
@@ -500,42 +473,11 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             content = html_content + self._inert(renderer.bibliography(url_for, self.formatter, self.citations), page.file.src_uri)
         else:
             return None
-        content += self._references(source)
+        content += self.text.references(source)
         if self.publication and page.file.src_uri in self.publication.previewed:
             content = pagehtml.preview_banner(self.settings.lang if self.settings else "fr") + content
         mkdocs_pages.add_headings(page, content)
         return content
-
-    def _references(self, source: str) -> str:
-        """The « Références » section of a page that cites works."""
-        if self.formatter is None or self.citations is None or self.renderer is None:
-            return ""
-        cited = self.citations.by_page.get(source)
-        if not cited:
-            return ""
-        keys = {i.key for c in cited for i in c.items}
-        return self._inert(self.renderer.references(self.formatter.ordered(keys)), source)
-
-    def _feedback(self, retours: list[Retour], url_for: Callable[[str], str]) -> str:
-        """The feedback block, each note's Markdown rendered for the page that shows it."""
-        if not retours or self.renderer is None:
-            return ""
-        extensions, configs = self.markdown_options
-        bodies = {}
-        for retour in retours:
-            body = redact_markdown(strip_comments(retour.body), retour.path, self.private_paths)
-            body = wikilinks.replace(body, lambda link: self._wikilink_url(link, url_for))
-            rendered = markdown.markdown(body, extensions=extensions, extension_configs=configs)
-            # Raw HTML in the coach's text: inert, its links resolved from the note's place.
-            bodies[retour.path] = self._redact_html(self._inert(rendered, retour.path), retour.path)
-        return self.renderer.feedback(retours, url_for, bodies)
-
-    def _wikilink_url(self, link: wikilinks.Wikilink, url_for: Callable[[str], str]) -> str:
-        """Like `_wikilink`, for Markdown rendered outside MkDocs: the URL is final."""
-        path, title = self._wikilink_target(link)
-        if path is None:
-            return pagehtml.md_escape(link.text or link.target)
-        return f"[{pagehtml.md_escape(link.text or title)}](<{url_for(path)}>)"
 
     def _redact_html(self, content: str, source: str) -> str:
         """Every link, image or embed naming a private file removed, whatever its form."""
@@ -682,14 +624,3 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
 def _listing_label(kind: Kind) -> str:
     return {Kind.PARCOURS: "parcours", Kind.RECIT: "recits", Kind.TRACE: "traces", Kind.RETOUR: "retours"}[kind]
-
-
-def _cite(formatter: biblio.Formatter, match: re.Match[str]) -> str:
-    """One `[@key, p. 12]` as its APA citation; anything unparsable stays as written."""
-    citations = list(biblio.find(match.group(0)))
-    if not citations:
-        return match.group(0)
-    try:
-        return formatter.cite(citations[0])
-    except Exception as error:  # noqa: BLE001 - citeproc's errors on data it cannot format
-        raise PluginError(message("bib-format", "fr", path=match.group(0), detail=f"{type(error).__name__}: {error}")) from None
