@@ -8,28 +8,19 @@ permalink marks (`¶`), which mean nothing on paper. Engine-free: HTML strings i
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 
-import lxml.html
-
-from .htmltree import Element, parse
+from .htmltree import Element, parse, serialize
 from .pagehtml import embed
 
 _SECTION_HEADING = re.compile(r"h[2-6]")
-_HREF = re.compile(r'href="([^"#]*)(#[^"]*)?"')
 
 
 def _ours(element: Element) -> bool:
     """A block our templates added to the page (every one has a `chm…` class)."""
     classes = (element.get("class") or "").split() if isinstance(element.tag, str) else []
     return any(name == "chm" or name.startswith("chm-") for name in classes) or element.get("id") == "en-mes-mots"
-
-
-def _serialize(body: Element) -> str:
-    """A fragment's HTML, the text before its first element escaped like the rest."""
-    return html.escape(body.text or "", quote=False) + "".join(lxml.html.tostring(child, encoding=str) for child in body)
 
 
 def _without_permalinks(root: Element) -> None:
@@ -44,7 +35,7 @@ def own_text(content: str) -> str:
         if _ours(child) or (child.tag == "h1" and child is body[0]):
             child.drop_tree()
     _without_permalinks(body)
-    return _serialize(body).strip()
+    return serialize(body).strip()
 
 
 def note_body(content: str, from_url: str, to_url: str, prefix: str, references: Iterable[str],
@@ -59,15 +50,17 @@ def note_body(content: str, from_url: str, to_url: str, prefix: str, references:
     if not own:
         return ""
     # In an element of its own: what embedding parses and writes back is elements only.
-    moved = embed(f'<div class="chm-dossier__text">{own}</div>', from_url, to_url, prefix)
-    for anchor in references:
-        moved = moved.replace(f'href="#{prefix}-{anchor}"', f'href="#{anchor}"')
-
-    def inside(match: re.Match[str]) -> str:
-        anchor = local.get(match.group(1)) if match.group(1) else None
-        return f'href="#{anchor}"' if anchor else match.group(0)
-
-    return _HREF.sub(inside, moved)
+    moved = parse(embed(f'<div class="chm-dossier__text">{own}</div>', from_url, to_url, prefix))
+    cited = {f"#{prefix}-{anchor}": f"#{anchor}" for anchor in references}
+    for element in moved.iter():
+        href = element.get("href") if isinstance(element.tag, str) else None
+        if href is None:
+            continue
+        if href in cited:
+            element.set("href", cited[href])
+        elif (page := href.split("#", 1)[0]) and page in local:
+            element.set("href", f"#{local[page]}")
+    return serialize(moved)
 
 
 def introduction(content: str, from_url: str, to_url: str) -> str:
@@ -97,4 +90,4 @@ def introduction(content: str, from_url: str, to_url: str) -> str:
         href = link.get("href") or ""
         if not re.match(r"[a-z][a-z0-9+.-]*:", href, re.IGNORECASE):
             link.drop_tag()
-    return embed(f"<div>{_serialize(fragment)}</div>", from_url, to_url, "dossier-intro")
+    return embed(f"<div>{serialize(fragment)}</div>", from_url, to_url, "dossier-intro")
