@@ -39,6 +39,7 @@ def note_schema(kind: Kind, referentiel: Referentiel, lang: str) -> dict[str, An
         "a_la_une": {"type": "boolean"},
         "dossier": {"type": "boolean"},
         "tags": {"type": "array", "items": {"type": "string"}},
+        "aliases": {"type": "array", "items": {"type": "string"}},
         "resume": {"type": ["string", "null"]},
         "competences": {"oneOf": [
             {"type": "array", "items": competence_id},

@@ -114,7 +114,7 @@ class _Reader:
         """Warn about keys we do not know; on ordinary pages, only about likely typos."""
         known = schema.known_keys(self.kind)
         for key in self.meta:
-            if key in known or key in schema.ENGINE_KEYS or key in self.visibility_typos:
+            if key in known or key in schema.ENGINE_KEYS or key in schema.EDITOR_KEYS or key in self.visibility_typos:
                 continue
             # Engine keys are candidates too: `templat` or `hidde` would silently do nothing.
             guess = schema.LIKELY_MEANT.get((self.kind, key)) or did_you_mean(
@@ -258,7 +258,7 @@ class _Reader:
         Known keys of any kind and engine keys are never taken for typos.
         """
         for key in self.meta:
-            if key in schema.VISIBILITY_KEYS or key in schema.ALL_KEYS or key in schema.ENGINE_KEYS:
+            if key in schema.VISIBILITY_KEYS or key in schema.ALL_KEYS or key in schema.ENGINE_KEYS or key in schema.EDITOR_KEYS:
                 continue
             if key in schema.FOREIGN_VISIBILITY_KEYS:
                 guess: str | None = key
@@ -390,6 +390,7 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
         id=note_id,
         summary=reader.text("resume"),
         tags=reader.texts("tags"),
+        aliases=reader.texts("aliases"),
         featured=bool(reader.boolean("a_la_une")),
         in_dossier=bool(reader.boolean("dossier")),
     )

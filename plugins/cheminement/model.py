@@ -208,6 +208,7 @@ class Note(Page):
     competences: list[Ref] = field(default_factory=list)
     featured: bool = False  # `a_la_une: true`: shown on the home page
     in_dossier: bool = False  # `dossier: true`: part of the dossier's selection
+    aliases: list[str] = field(default_factory=list)  # Obsidian's `aliases`: other names [[…]] may use
 
     @property
     def key(self) -> tuple[Kind, str]:

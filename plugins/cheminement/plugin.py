@@ -23,6 +23,7 @@ from typing import Any, Literal
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -606,6 +607,13 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             # Markdown from a configuration file: rendered like a note's text, made inert like it.
             notice, _ = make_inert(markdown.markdown(self.config.mentions_legales), self.config.services_tiers)
         return pagehtml.footer_block(self.config.pied_de_page, notice)
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
+        # Zotero's auto-export rewrites the library wherever the learner pointed it, often
+        # outside docs_dir, which is all `serve` watches on its own.
+        if self.settings is not None and self.settings.bibliography is not None:
+            server.watch(str(self.settings.bibliography))
+        return server
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()

@@ -31,7 +31,9 @@ VISIBILITY_VALUES = {
 }
 
 # Keys every note and page understands.
-COMMON_KEYS = ("id", "type", "titre", "visibilite", "draft", "tags", "resume", "a_la_une", "dossier")
+COMMON_KEYS = ("id", "type", "titre", "visibilite", "draft", "tags", "resume", "a_la_une", "dossier", "aliases")
+# Obsidian's default properties that only change how Obsidian shows a note: accepted, unused.
+EDITOR_KEYS = ("cssclasses",)
 # Keys of ordinary pages: the home page may hold the learner's profile (profile.py).
 PAGE_KEYS = ("profil",)
 
