@@ -270,10 +270,10 @@ def plan(views: Views, selection: DossierSelection, today: dt.date) -> Plan:
             for item in view.evidence:
                 if item.note.key not in evidence:
                     continue
-                full = item.note.kind is not Kind.PARCOURS and item.note.key not in printed
-                if full:
+                in_full = item.note.kind is not Kind.PARCOURS and item.note.key not in printed
+                if in_full:
                     printed.add(item.note.key)
-                section.entries.append(Entry(item.note, item.level, full))
+                section.entries.append(Entry(item.note, item.level, in_full))
             rows.append(section)
         if rows:
             parts.append(Part(dv.domain, rows))

@@ -14,6 +14,7 @@ something private.
 from __future__ import annotations
 
 import enum
+import functools
 import html
 import json
 import os
@@ -104,7 +105,7 @@ def publish(portfolio: Portfolio, settings: Settings, preview: bool = False) -> 
     if not preview:
         return publication
     # The preview shows private notes in place, but not what the engine itself leaves out.
-    left_out = {path: reason for path, reason in publication.private.items() if reason is Reason.EXCLUDED}
+    left_out: dict[str, Reason] = {path: reason for path, reason in publication.private.items() if reason is Reason.EXCLUDED}
     shown = Portfolio(
         portfolio.referentiel,
         [n for n in portfolio.notes if n.path not in left_out],
@@ -402,7 +403,7 @@ def _referenced_assets(page: Page, assets: Set[str], text: str) -> set[str]:
     for pattern in (_MD_TARGET, _HTML_TARGET):
         for match in pattern.finditer(text):
             path = local_target(match.group(1), page.path)
-            if path in assets:
+            if path is not None and path in assets:
                 found.add(path)
     return found
 
@@ -472,10 +473,13 @@ class PublishedText:
         meta = dict(page.meta)
         if isinstance(page, Recit):
             for key, kind in _NOTE_REFERENCES.items():
-                _keep_references(meta, key, lambda ident, kind=kind: (kind, ident) in self.notes)
+                _keep_references(meta, key, functools.partial(self._is_public_note, kind))
         if isinstance(page, Note) and not isinstance(page, CompetencePage):
             _keep_references(meta, "competences", lambda ident: ident in self.competences)
         return meta
+
+    def _is_public_note(self, kind: Kind, ident: str) -> bool:
+        return (kind, ident) in self.notes
 
     def body(self, page: Page, flat_links: bool = False) -> str:
         # `page.body` has no `%%comments%%` left (load.py); HTML comments go too, since

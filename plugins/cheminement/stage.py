@@ -69,7 +69,7 @@ def build_stage(settings: Settings, dest: Path) -> Stage:
         raise FileExistsError(f"{dest} is not empty")
     docs = dest / STAGE_DOCS
     docs.mkdir()
-    form = PublishedText(publication.public, publication.private, settings.folders)
+    form = PublishedText(publication.public, publication.private.keys(), settings.folders)
     bodies: list[str] = []
     for page in [*publication.public.notes, *publication.public.pages]:
         body = form.body(page)

@@ -111,7 +111,7 @@ def srcset_urls(value: str) -> list[str]:
     Candidates are split at commas followed by a space, and again at every comma: a URL may
     itself hold a comma, and one reading too many only means one more URL checked.
     """
-    urls = []
+    urls: list[str] = []
     for separator in (r",\s+", r","):
         urls.extend(piece.split()[0] for piece in re.split(separator, value) if piece.split())
     return urls
