@@ -15,7 +15,6 @@ from typing import Any
 from .dates import PartialDate
 from .messages import message, printable
 
-
 # The suffixes MkDocs renders as pages (`mkdocs.utils.markdown_extensions`). Every file
 # with one of them is a note to us, whatever its case: a private `x.markdown` read as an
 # asset would be rendered and published by MkDocs without its visibility ever being read.
