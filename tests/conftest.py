@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from kit import FIXTURES, ROOT, TESTS, Portfolio  # noqa: F401 - re-exported for the browser tests
 
 

@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup
 # Material prints a banner about MkDocs 2 on import; silence it the documented way.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from mkdocs.commands.build import build  # noqa: E402
-from mkdocs.config import load_config  # noqa: E402
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent

@@ -5,17 +5,16 @@ linked; from git history, else from the previous build's manifest; published tex
 from __future__ import annotations
 
 import datetime as dt
-
 import json
 import subprocess
 from pathlib import Path
 
 import pytest
+from kit import Portfolio
 
 from cheminement import manifest
 from cheminement.changes import Detail, describe
 from cheminement.dates import PartialDate
-from kit import Portfolio
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
 OLD = {"GIT_AUTHOR_DATE": "2024-01-10T10:00:00", "GIT_COMMITTER_DATE": "2024-01-10T10:00:00", "PATH": "/usr/bin:/bin"}

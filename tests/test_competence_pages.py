@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
+from kit import Portfolio
 
 from cheminement import chart
 from cheminement.dates import PartialDate
-from kit import Portfolio
 
 
 def text(soup) -> str:
@@ -73,7 +74,7 @@ def test_fifty_points_stay_inside_the_frame_with_few_year_labels() -> None:
 
 
 def xs_increase(xs: list[float]) -> bool:
-    return all(a < b for a, b in zip(xs, xs[1:]))
+    return all(a < b for a, b in itertools.pairwise(xs))
 
 
 def test_nothing_to_draw_gives_no_chart() -> None:

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from kit import ROOT, Portfolio
 from mkdocs.exceptions import Abort
+from sitecheck import broken_links
 
 from cheminement import dossier, dossier_html, pdf
 from cheminement.cli import main
 from cheminement.dates import PartialDate
 from cheminement.settings import DossierSelection
-from kit import ROOT, Portfolio
-from sitecheck import broken_links
 
 PNG = b"\x89PNG\r\n\x1a\n"  # what the build copies; no viewer opens it
 
@@ -241,7 +241,7 @@ def test_command_checks_its_options_then_prints_the_selection(rich: Portfolio, t
 def test_a_thousand_notes_with_twenty_chosen_give_a_dossier_of_twenty(tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        import generate  # noqa: PLC0415 - the benchmark's generator, not a package
+        import generate
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     generate.generate(1000, tmp_path)

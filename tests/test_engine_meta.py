@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from kit import Portfolio
 from mkdocs.exceptions import Abort
 
 from cheminement import engine_meta
 from cheminement.check import analyse
 from cheminement.settings import Settings
-from kit import Portfolio
 
 PLAIN_MKDOCS = """\
 site_name: Sans Cheminement
@@ -181,7 +181,7 @@ def test_invalid_engine_values_are_refused(meta: dict[str, Any], code: str) -> N
         pytest.skip("Material is not installed")
     kept, findings = engine_meta.build(meta)
     key = next(iter(meta))
-    assert key not in kept or key in ("search",) and kept.get("search") != meta["search"]
+    assert key not in kept or (key in ("search",) and kept.get("search") != meta["search"])
     assert [f.code for f in findings] == [code]
     assert findings[0].where[0] == key
     assert findings[0].severity == "error"

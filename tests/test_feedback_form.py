@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from kit import FIXTURES, Portfolio
 from mkdocs.exceptions import Abort
 
-from kit import FIXTURES, Portfolio
 from cheminement import depot
 
 

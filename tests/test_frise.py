@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from kit import ROOT, Portfolio
 
 from cheminement import frise
 from cheminement.dates import PartialDate
@@ -13,7 +15,6 @@ from cheminement.model import Kind, Parcours, Recit, Referentiel, Trace
 from cheminement.render import Renderer
 from cheminement.settings import Settings
 from cheminement.views import TimelineEntry, TimelineYear, Views
-from kit import ROOT, Portfolio
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -98,7 +99,7 @@ def test_thirty_years_with_overlaps_fit_in_few_lanes_and_ticks_every_five_years(
     assert layout.ticks[0].left == 0.0
     for lane in range(layout.lanes):  # no two bars of one lane overlap
         bars = sorted((b for b in layout.bars if b.lane == lane), key=lambda b: b.left)
-        assert all(a.right <= b.left for a, b in zip(bars, bars[1:]))
+        assert all(a.right <= b.left for a, b in itertools.pairwise(bars))
 
 
 def test_tick_step_adapts_to_the_span() -> None:
@@ -176,7 +177,7 @@ def test_timeline_strip_for_the_home_page(tmp_path: Path) -> None:
     assert [a["href"] for a in soup.select("li.chm-frise__bar a")] == ["/parcours/vente.md", "/parcours/master.md"]
     assert not soup.select(".chm-frise__point, form, nav, [id]"), "lanes and axis only, and no id"
     assert soup.select_one(".chm-frise__more a")["href"] == "/chronologie.md"
-    assert [t.get_text() for t in soup.select(".chm-frise__ticks li")][0] == "2000"
+    assert soup.select(".chm-frise__ticks li")[0].get_text() == "2000"
     only_stories = Renderer([str(ROOT / "themes" / "cheminement")], Settings(docs_dir=tmp_path, today=TODAY),
                             Referentiel(), views_of(story("a", "2022")))
     assert only_stories.timeline_strip(lambda path: path) == ""

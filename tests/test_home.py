@@ -10,9 +10,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-from mkdocs.exceptions import Abort
-
 from kit import Portfolio
+from mkdocs.exceptions import Abort
 from sitecheck import broken_links
 
 from cheminement import learner

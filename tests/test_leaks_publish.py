@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from kit import Portfolio
+from test_privacy import canaries_in
+from test_stage import cheminement, plain_build
 
 from cheminement import audit, frontmatter
 from cheminement.check import analyse
 from cheminement.cli import main
 from cheminement.publish import Publication, Reason, publish
 from cheminement.settings import Settings
-from kit import Portfolio
-from test_privacy import canaries_in
-from test_stage import cheminement, plain_build
 
 
 def private_reasons(folio: Portfolio) -> dict[str, str]:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Comment
+from kit import Portfolio
 from mkdocs.exceptions import Abort
 from mkdocs.utils.meta import get_data
+from test_privacy import canaries_in
 
 from cheminement import frontmatter, snippets, views
 from cheminement.check import analyse
@@ -22,8 +24,6 @@ from cheminement.inert import make_inert
 from cheminement.load import read_page
 from cheminement.model import Kind, Page, Severity, Visibility
 from cheminement.settings import Settings
-from kit import Portfolio
-from test_privacy import canaries_in
 
 # -- 1. Front-matter fences that look like `---` but are not -------------------------------
 
@@ -145,7 +145,7 @@ def test_ordinary_pages_that_only_look_like_front_matter_build(portfolio: Portfo
 
 
 def test_head_lines_stop_at_the_first_prose() -> None:
-    lines = "----\ntitre: T\ncompetences:\n  - a\n- b\n----\n# Titre\nvisibilite: prive\n".split("\n")
+    lines = ["----", "titre: T", "competences:", "  - a", "- b", "----", "# Titre", "visibilite: prive", ""]
     head = frontmatter.head_lines(lines)
     assert [(line.number, line.key) for line in head] == [(1, ""), (2, "titre"), (3, "competences"), (6, "")]
 

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from kit import FIXTURES, Portfolio
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File
 from mkdocs.utils import markdown_extensions
@@ -29,8 +30,6 @@ from cheminement.cli import main
 from cheminement.model import MARKDOWN_SUFFIXES, Visibility, is_markdown, markdown_stem
 from cheminement.publish import publish
 from cheminement.settings import Settings
-from kit import FIXTURES, Portfolio
-
 
 PLAIN_MKDOCS = """\
 site_name: Sans Cheminement

@@ -8,20 +8,20 @@ A control build without the plugin must find them, so these tests can fail.
 from __future__ import annotations
 
 import gzip
-import shutil
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-
-from cheminement.cli import main
 from kit import Portfolio
 from serving import MkDocsServe, crawl, fetch, wait_for
 from sitecheck import broken_links
+
+from cheminement.cli import main
 
 CANARY = re.compile(rb"CANARY[0-9A-Z]{4}")
 

@@ -18,13 +18,13 @@ from urllib.parse import unquote
 import lxml.html
 import markdown
 import pytest
+from kit import Portfolio
 
 from cheminement import inert
 from cheminement.markup import make_inert, redact_private_links
 from cheminement.mdsource import code_regions, redact_markdown, strip_comments
 from cheminement.publish import redact_links
 from cheminement.targets import css_unescape, private_targets
-from kit import Portfolio
 
 PAGE = "recits/public.md"
 PRIVATE = frozenset({"journal/carnet-zq7.md", "recits/secret-zq7.md", "recits/photo-zq7.png"})

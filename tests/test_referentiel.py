@@ -58,7 +58,7 @@ def test_not_a_mapping_and_bad_yaml(tmp_path: Path) -> None:
 
 
 def test_missing_referentiel_is_a_warning_unless_configured(tmp_path: Path) -> None:
-    referentiel, found = load_referentiel(Settings(docs_dir=tmp_path))
+    _, found = load_referentiel(Settings(docs_dir=tmp_path))
     assert [(p.code, str(p.severity)) for p in found] == [("referentiel-missing", "warning")]
     _, found = load_referentiel(Settings(docs_dir=tmp_path, referentiel=tmp_path / "absent.yml"))
     assert [(p.code, str(p.severity)) for p in found] == [("referentiel-missing", "error")]

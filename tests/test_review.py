@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from kit import Portfolio
+from sitecheck import broken_links
 
 from cheminement import pdf
 from cheminement.cli import main
-from kit import Portfolio
-from sitecheck import broken_links
 
 
 def text(soup) -> str:
@@ -60,7 +60,7 @@ def row(folio: Portfolio, title: str) -> dict[str, str]:
     index = folio.html("competences/index.html")
     found = next(r for r in index.select("tbody tr") if title in r.th.get_text())
     headers = [text(th) for th in found.find_parent("table").select("thead th")][1:]
-    return dict(zip(headers, (text(td) for td in found.find_all("td"))))
+    return dict(zip(headers, (text(td) for td in found.find_all("td")), strict=True))
 
 
 def test_statuses_from_evidence_and_feedback(reviewed: Portfolio) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from kit import Portfolio
 from sitecheck import broken_links
 
@@ -60,7 +59,7 @@ def test_every_competence_with_its_evidence_in_place(reviewing: Portfolio) -> No
     assert titles == ["Pratiquer l'écoute active", "Construire l'alliance", "Concevoir un dispositif", "Évaluer"]
     ecoute = competence(page, "ecoute-active")
     assert text(ecoute.select_one(".chm-status")) == "✔ validée"
-    levels = dict(zip((text(dt) for dt in ecoute.select("dt")), (text(dd) for dd in ecoute.select("dd"))))
+    levels = dict(zip((text(dt) for dt in ecoute.select("dt")), (text(dd) for dd in ecoute.select("dd")), strict=True))
     assert levels == {"Niveau estimé": "Maîtrise (niveau 3 sur 4)", "Objectif": "Expertise (niveau 4 sur 4)",
                       "Dernier niveau démontré": "Maîtrise (niveau 3 sur 4)"}
     evidence = [text(li) for li in ecoute.select("ol.chm-review__evidence > li")]

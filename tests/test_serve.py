@@ -21,13 +21,13 @@ def test_live_reload_rebuilds_and_survives_errors(portfolio: Portfolio) -> None:
     portfolio.configure(options="referentiel: referentiel.yml")
     with MkDocsServe(portfolio.root / "mkdocs.yml") as server:
         base = server.base
-        wait_for(base + "chronologie/", "Co-animer un atelier".encode())
+        wait_for(base + "chronologie/", b"Co-animer un atelier")
 
         edit(portfolio.docs / "recits" / "atelier.md", "titre: Co-animer un atelier", "titre: Co-animer un atelier du jeudi")
-        wait_for(base + "chronologie/", "Co-animer un atelier du jeudi".encode())
+        wait_for(base + "chronologie/", b"Co-animer un atelier du jeudi")
 
         edit(portfolio.docs / "competences" / "ecoute-active.md", "J'écoute pour comprendre.", "J'écoute pour laisser venir.")
-        wait_for(base + "competences/ecoute-active/", "pour laisser venir".encode())
+        wait_for(base + "competences/ecoute-active/", b"pour laisser venir")
 
         edit(portfolio.root / "referentiel.yml", "titre: Évaluer", "titre: Évaluer les acquis")
         wait_for(base + "competences/", "Évaluer les acquis".encode())
@@ -42,4 +42,4 @@ def test_live_reload_rebuilds_and_survives_errors(portfolio: Portfolio) -> None:
 
         edit(portfolio.docs / "recits" / "atelier.md", "date: 2025-13", "date: 2025-04")
         body = wait_for(base + "chronologie/", b'datetime="2025-04"')
-        assert "Co-animer un atelier du jeudi".encode() in body
+        assert b"Co-animer un atelier du jeudi" in body

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from kit import Portfolio
 from mkdocs.exceptions import Abort
+from test_privacy import canaries_in
 
 from cheminement.cli import main
-from kit import Portfolio
-from test_privacy import canaries_in
 
 SECRET_POST = """\
 ---

@@ -48,7 +48,7 @@ def _check_site(site, page, traffic) -> list[str]:
     statuses: dict[str, object] = {}
     ids_by_page: dict[str, set[str]] = {}
     anchors: list[tuple[str, str, str]] = []  # (from page, target page, fragment)
-    for url in site.page_urls() + [site.base_url + "pas-de-page-ici/", site.base_url + "recits/pas-de-recit/"]:
+    for url in [*site.page_urls(), site.base_url + "pas-de-page-ici/", site.base_url + "recits/pas-de-recit/"]:
         missing = "pas-de-" in url
         response = page.goto(url, wait_until="load")
         assert response is not None and response.status == (404 if missing else 200), f"{url}: HTTP {response and response.status}"
