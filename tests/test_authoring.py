@@ -1,18 +1,24 @@
-"""Authoring from an empty folder: init, new (each kind), build --strict, check; schemas."""
+"""Authoring from an empty folder: init, new (each kind), build --strict, check; the editor's setup."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import yaml
 from bs4 import BeautifulSoup
 
-from cheminement.authoring import journal_folder
+from cheminement import frontmatter, schema
+from cheminement.authoring import init, journal_folder
+from cheminement.check import analyse
+from cheminement.editor import SNIPPETS
+from cheminement.model import Kind
 from cheminement.settings import Settings
 
 BIN = Path(sys.executable).parent
@@ -98,32 +104,13 @@ def test_english_portfolio_and_reflection_prompts(tmp_path: Path) -> None:
     assert soup.select_one("article h1").get_text().strip() == "Timeline"
 
 
-def test_schemas_describe_the_portfolio(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
-    out = run("cheminement", "schema", cwd=tmp_path).stdout
-    folder = tmp_path / ".cheminement" / "schemas"
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "competence.schema.json", "parcours.schema.json", "recit.schema.json",
-        "referentiel.schema.json", "retour.schema.json", "trace.schema.json",
-    ]
-    assert "recit.schema.json" in out
-    recit = json.loads((folder / "recit.schema.json").read_text(encoding="utf-8"))
-    competences = recit["properties"]["competences"]["oneOf"][1]
-    assert competences["propertyNames"]["enum"] == ["analyser-sa-pratique", "communiquer", "cooperer", "organiser"]
-    level = competences["additionalProperties"]["oneOf"][0]["oneOf"][0]
-    assert level["enum"] == ["Découverte", "Application", "Maîtrise", "Expertise"]
-    assert recit["required"] == ["date", "titre"]
-    assert "modele" in recit["properties"] and recit["properties"]["modele"]["description"]
-
-
 def test_lines_format_for_editors(tmp_path: Path) -> None:
     run("cheminement", "init", str(tmp_path), cwd=tmp_path)
     note = tmp_path / "portfolio" / "recits" / "mon-premier-recit.md"
     note.write_text(note.read_text(encoding="utf-8").replace("date: ", "date: 2025-13-01 #"), encoding="utf-8")
     result = run("cheminement", "check", "--format", "lignes", cwd=tmp_path, ok=False)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[0].startswith("recits/mon-premier-recit.md:3: erreur: « 2025-13-01 »")
-
+    assert result.stdout.splitlines()[0].startswith("portfolio/recits/mon-premier-recit.md:3: erreur: « 2025-13-01 »")
 
 
 def front_matter(path: Path) -> dict:
@@ -151,7 +138,7 @@ def test_new_retour_is_the_exact_feedback_note_and_the_site_shows_it(tmp_path: P
     private = tmp_path / "portfolio" / "retours" / f"{today}-{recit_id}-paul.md"
     assert front_matter(private) == {"auteur": "Paul", "date": dt.date.today(), "sur": f"recits/{recit_id}",
                                      "titre": "Notes de séance"}
-    refused = run("cheminement", "new", "retour", "--sur", "Organiser", "--auteur", "Paul", cwd=tmp_path, ok=False)
+    refused = run("cheminement", "new", "retour", "--sur", "Organizer", "--auteur", "Paul", cwd=tmp_path, ok=False)
     assert refused.returncode == 1 and "Vouliez-vous dire « organiser » ?" in refused.stderr
     run("cheminement", "new", "retour", "--sur", "organiser", "--auteur", "Paul", cwd=tmp_path)
     assert front_matter(tmp_path / "portfolio" / "retours" / f"{today}-organiser-paul.md")["sur"] == "competences/organiser"
@@ -228,3 +215,173 @@ def test_new_competence_recognises_a_title(tmp_path: Path) -> None:
     assert result.returncode == 1 and "« communiquer » a déjà sa page" in result.stderr
     assert not list((tmp_path / "portfolio" / "competences").glob("communiquer-*"))
     assert "0 erreur(s), 0 avertissement(s)" in run("cheminement", "check", cwd=tmp_path).stdout
+
+
+# -- The editor: what `init` sets up for VS Code ------------------------------------------------------
+
+
+def vscode_json(root: Path, name: str) -> dict:
+    """A `.vscode` file as VS Code reads it (JSON with comments: our header comment skipped)."""
+    text = (root / ".vscode" / name).read_text(encoding="utf-8")
+    return json.loads("\n".join(line for line in text.splitlines() if not line.startswith("//")))
+
+
+def test_init_sets_up_vscode_for_the_portfolio(tmp_path: Path) -> None:
+    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    settings = vscode_json(tmp_path, "settings.json")
+    association = settings["yaml.schemas"]
+    assert association == {".cheminement/schemas/referentiel.schema.json": ["/portfolio/referentiel.yml"]}
+    schema_file = tmp_path / ".cheminement" / "schemas" / "referentiel.schema.json"
+    referentiel = yaml.safe_load((tmp_path / "portfolio" / "referentiel.yml").read_text(encoding="utf-8"))
+    jsonschema.validate(referentiel, json.loads(schema_file.read_text(encoding="utf-8")))
+    assert settings["[markdown]"] == {"editor.wordWrap": "on"}
+    assert vscode_json(tmp_path, "extensions.json") == {"recommendations": ["redhat.vscode-yaml"]}
+    (task,) = vscode_json(tmp_path, "tasks.json")["tasks"]
+    assert task["label"] == "Vérifier le portfolio" and task["group"] == {"kind": "build", "isDefault": True}
+    assert [task["command"], *task["args"]] == ["cheminement", "check", "--format", "lignes"]
+    assert sorted(p.name for p in (tmp_path / ".cheminement" / "schemas").iterdir()) == [
+        "competence.schema.json", "parcours.schema.json", "recit.schema.json",
+        "referentiel.schema.json", "retour.schema.json", "trace.schema.json",
+    ]
+    recit = json.loads((tmp_path / ".cheminement" / "schemas" / "recit.schema.json").read_text(encoding="utf-8"))
+    assert recit["definitions"]["competences"]["anyOf"][1]["anyOf"][0]["enum"] == [
+        "analyser-sa-pratique", "communiquer", "cooperer", "organiser"]
+
+
+def test_init_in_english_labels_the_editor_in_english(tmp_path: Path) -> None:
+    run("cheminement", "init", str(tmp_path), "--langue", "en", cwd=tmp_path)
+    assert vscode_json(tmp_path, "tasks.json")["tasks"][0]["label"] == "Check the portfolio"
+    story = vscode_json(tmp_path, SNIPPETS)["Cheminement — story"]
+    assert story["prefix"] == ["recit", "story"] and story["description"] == "Front matter of a Cheminement note: story"
+
+
+def expand(body: list[str], today: dt.date) -> str:
+    """A snippet as VS Code inserts it when the learner takes every default: the first choice,
+    the placeholder's text, today's date, empty tab stops."""
+    text = "\n".join(body)
+    text = text.replace("$CURRENT_YEAR", f"{today:%Y}").replace("$CURRENT_MONTH", f"{today:%m}")
+    text = text.replace("$CURRENT_DATE", f"{today:%d}")
+    text = re.sub(r"\$\{\d+\|((?:[^,|\\]|\\.)*)[^}]*\}", lambda m: re.sub(r"\\(.)", r"\1", m.group(1)), text)
+    text = re.sub(r"\$\{\d+:([^}]*)\}", r"\1", text)
+    return re.sub(r"\$\d+", "", text)
+
+
+def test_snippets_offer_the_referentiel_and_the_allowed_values_and_make_valid_notes(tmp_path: Path) -> None:
+    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    snippets = vscode_json(tmp_path, SNIPPETS)
+    assert {s["prefix"][0] for s in snippets.values()} == {kind.value for kind in Kind}
+    assert all(s["scope"] == "markdown" for s in snippets.values())
+    recit = "\n".join(snippets["Cheminement — récit"]["body"])
+    assert "${3|analyser-sa-pratique,communiquer,cooperer,organiser|}: ${4|Découverte,Application,Maîtrise,Expertise|}" in recit
+    assert f"modele: ${{7|{','.join(schema.REFLECTION_MODELS)}|}}" in recit
+    parcours = "\n".join(snippets["Cheminement — parcours"]["body"])
+    assert f"type: ${{2|{','.join(schema.PARCOURS_TYPES)}|}}" in parcours and "fin: ${6:en cours}" in parcours
+    retour = "\n".join(snippets["Cheminement — retour"]["body"])
+    assert "|relue,validee|}" in retour
+    competence = "\n".join(snippets["Cheminement — compétence"]["body"])
+    assert "domaine: ${1|relation,organisation,developpement|}" in competence
+    # Every snippet, taken with its defaults, is a note the checker accepts, save the ids
+    # and files only the learner knows.
+    today = dt.date.today()
+    docs = tmp_path / "portfolio"
+    (docs / "traces" / "attestation.pdf").write_bytes(b"%PDF-1.4\n")
+    targets = {"parcours": "parcours/snippet.md", "recit": "recits/snippet.md", "trace": "traces/snippet.md",
+               "competence": "competences/cooperer.md", "retour": "retours/snippet.md"}
+    for entry in snippets.values():
+        text = expand(entry["body"], today).replace("identifiant-de-la-note", "mon-premier-recit")
+        target = docs / targets[entry["prefix"][0]]
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(text + "Texte.\n", encoding="utf-8")
+    report = analyse(Settings(docs_dir=docs))
+    assert {(p.file, p.code) for p in report.problems if p.file in targets.values()} == set()
+    for kind, path in targets.items():
+        note = frontmatter.read((docs / path).read_bytes())
+        assert isinstance(note, frontmatter.Document)
+        validator = json.loads((tmp_path / ".cheminement" / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        jsonschema.validate(note.meta, validator)
+
+
+def test_the_check_task_puts_each_problem_on_its_file_and_line(tmp_path: Path) -> None:
+    """The task's problem matchers, applied to what `cheminement check --format lignes`
+    prints from the project's folder (where VS Code runs tasks), find every problem."""
+    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    docs = tmp_path / "portfolio"
+    recit = docs / "recits" / "mon-premier-recit.md"
+    recit.write_text(recit.read_text(encoding="utf-8").replace("modele: quoi-et-alors", "modele: gibs\nhumeur: bonne"),
+                     encoding="utf-8")
+    (docs / "parcours" / "sans début.md").write_text("---\ntitre: Poste\n---\n", encoding="utf-8")
+    (task,) = vscode_json(tmp_path, "tasks.json")["tasks"]
+    matchers = task["problemMatcher"]
+    for lang in ("fr", "en"):
+        output = run("cheminement", "check", "--format", "lignes", "--langue", lang, cwd=tmp_path, ok=False).stdout
+        found = set()
+        for line in output.splitlines():
+            hits = [(m, match) for m in matchers if (match := re.match(m["pattern"]["regexp"], line))]
+            assert len(hits) == 1, line  # every line is read, by one matcher
+            matcher, match = hits[0]
+            assert matcher["fileLocation"] == ["autoDetect", "${workspaceFolder}"]
+            where = tmp_path / match.group(matcher["pattern"]["file"])  # autoDetect: relative first
+            assert where.is_file(), line
+            found.add((where.relative_to(docs).as_posix(), int(match.group(2)), matcher["severity"]))
+        expected = {(p.file, p.line or 1, str(p.severity)) for p in analyse(Settings(docs_dir=docs)).problems}
+        assert found == expected and len(found) >= 3
+        assert {severity for *_, severity in found} == {"error", "warning"}
+
+
+def test_the_schema_command_follows_the_referentiel(tmp_path: Path) -> None:
+    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    referentiel = tmp_path / "portfolio" / "referentiel.yml"
+    text = referentiel.read_text(encoding="utf-8").replace("Expertise]", "Expertise, Transmission]")
+    referentiel.write_text(text + "      - id: negocier\n        titre: Négocier\n", encoding="utf-8")
+    out = run("cheminement", "schema", cwd=tmp_path).stdout
+    assert "recit.schema.json" in out and SNIPPETS in out
+    recit = json.loads((tmp_path / ".cheminement" / "schemas" / "recit.schema.json").read_text(encoding="utf-8"))
+    assert "negocier" in recit["definitions"]["competences"]["anyOf"][1]["anyOf"][0]["enum"]
+    snippets = (tmp_path / ".vscode" / SNIPPETS).read_text(encoding="utf-8")
+    assert "cooperer,negocier,organiser|}" in snippets and "Expertise,Transmission|}" in snippets
+
+
+def test_init_keeps_the_learner_s_own_vscode_settings(tmp_path: Path) -> None:
+    vscode = tmp_path / ".vscode"
+    vscode.mkdir()
+    (vscode / "settings.json").write_text(json.dumps({
+        "editor.fontSize": 16, "[markdown]": {"editor.wordWrap": "off"}, "yaml.schemas": {"autre.json": "x.yml"},
+    }), encoding="utf-8")
+    (vscode / "tasks.json").write_text(json.dumps({"version": "2.0.0", "tasks": [{"label": "Servir", "command": "mkdocs serve"}]}),
+                                       encoding="utf-8")
+    (vscode / "extensions.json").write_text('{"recommendations": ["redhat.vscode-yaml", "davidanson.vscode-markdownlint"]}',
+                                            encoding="utf-8")
+    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    settings = vscode_json(tmp_path, "settings.json")
+    assert settings["editor.fontSize"] == 16 and settings["[markdown]"] == {"editor.wordWrap": "off"}
+    assert settings["yaml.schemas"] == {"autre.json": "x.yml",
+                                        ".cheminement/schemas/referentiel.schema.json": ["/portfolio/referentiel.yml"]}
+    assert [t["label"] for t in vscode_json(tmp_path, "tasks.json")["tasks"]] == ["Servir", "Vérifier le portfolio"]
+    assert vscode_json(tmp_path, "extensions.json")["recommendations"] == [
+        "redhat.vscode-yaml", "davidanson.vscode-markdownlint"]
+
+
+def test_init_leaves_json_with_comments_alone_and_says_what_to_add(tmp_path: Path) -> None:
+    vscode = tmp_path / ".vscode"
+    vscode.mkdir()
+    commented = '{\n  // ma police\n  "editor.fontSize": 16,\n}\n'
+    (vscode / "settings.json").write_text(commented, encoding="utf-8")
+    done = init(tmp_path, "fr")
+    assert (vscode / "settings.json").read_text(encoding="utf-8") == commented
+    (notice,) = done.notices
+    assert notice.startswith(".vscode/settings.json n'est pas du JSON simple")
+    assert '"yaml.schemas": {".cheminement/schemas/referentiel.schema.json": ["/portfolio/referentiel.yml"]}' in notice
+    assert (vscode / "tasks.json").is_file()  # the other files are set up all the same
+
+
+def test_init_never_writes_outside_the_portfolio(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    project = tmp_path / "projet"
+    project.mkdir()
+    (project / ".vscode").symlink_to(elsewhere, target_is_directory=True)
+    done = init(project, "fr")
+    assert list(elsewhere.iterdir()) == []
+    assert len(done.notices) == 4 and all("mène hors du dossier" in n for n in done.notices)
+    assert (project / ".cheminement" / "schemas" / "recit.schema.json").is_file()
+    assert (project / "portfolio" / "referentiel.yml").is_file()

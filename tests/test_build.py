@@ -7,9 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from mkdocs.exceptions import Abort
-
 from kit import ROOT, Portfolio
+from mkdocs.exceptions import Abort
 from sitecheck import broken_links
 
 
@@ -44,7 +43,7 @@ def test_competence_index_counts_levels_and_coverage(portfolio: Portfolio) -> No
     page = article(portfolio, "competences/index.html")
     row = next(r for r in page.select("tbody tr") if "Pratiquer l'écoute active" in r.th.get_text())
     headers = [text(th) for th in row.find_parent("table").select("thead th")][1:]
-    cells = dict(zip(headers, (text(td) for td in row.find_all("td"))))
+    cells = dict(zip(headers, (text(td) for td in row.find_all("td")), strict=True))
     assert cells["Statut"] == "● étayée"
     assert cells["Niveau estimé"].startswith("Maîtrise (niveau 3 sur 4)")
     assert "Expertise (niveau 4 sur 4)" in cells["Objectif"]

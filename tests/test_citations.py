@@ -6,9 +6,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from kit import Portfolio
 
 from cheminement.cli import main
-from kit import Portfolio
 
 BIBTEX = r"""
 @book{paul2009,
@@ -80,7 +80,8 @@ def test_apa_citations_and_references(cited: Portfolio) -> None:
     cited.build()
     page = cited.html("recits/auteurs/index.html").select_one("article")
     citations = page.select(".chm-cite")
-    assert [text(c) for c in citations] == ["(Paul, 2009, p. 12)", "(Paul, 2009; Pineau et al., 2015)"]
+    # French spacing: a thin non-breaking space before the ";" between works, one after "p."
+    assert [c.get_text() for c in citations] == ["(Paul, 2009, p.\u00a012)", "(Paul, 2009\u202f; Pineau et al., 2015)"]
     assert [a["href"] for a in citations[1].select("a")] == ["#ref-paul2009", "#ref-pineau2015"]
     assert "[@paul2015]" in text(page.select_one("code"))
     references = page.select("section.chm-references li")

@@ -40,3 +40,18 @@ def test_problems_carry_lines() -> None:
     assert isinstance(problem, SyntaxProblem) and problem.code == "encoding" and problem.line == 4
     problem = frontmatter.read(b"---\nt: !!python/object:os.system x\n---\n")
     assert isinstance(problem, SyntaxProblem) and problem.code == "yaml-syntax"
+
+
+def test_keys_without_fences_are_found_with_their_line() -> None:
+    doc = frontmatter.read(b"\n\ntitre: Sans tirets\nvisibilite: prive\n\nTexte.\n")
+    assert isinstance(doc, Document)
+    assert frontmatter.unfenced_key(doc) == SyntaxProblem("frontmatter-unfenced", 3, {"key": "titre"})
+    prose = frontmatter.read(b"Attention: ceci est une phrase.\n")
+    assert isinstance(prose, Document) and frontmatter.unfenced_key(prose) is None
+    fenced = frontmatter.read(b"---\ntitre: A\n---\nlieu: Lyon\n")
+    assert isinstance(fenced, Document) and frontmatter.unfenced_key(fenced) is None
+
+
+def test_control_characters_are_found_in_nested_values() -> None:
+    meta = {"titre": "Propre", "tags": ["a", {"b\u0085": 1}], "resume": "ligne\u2028cachée", "lieu": "tab\tok"}
+    assert frontmatter.control_characters(meta) == [("tags", "U+0085"), ("resume", "U+2028")]

@@ -6,9 +6,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from kit import Portfolio
 
 from cheminement.cli import main
-from kit import Portfolio
 
 
 def site_bytes(folio: Portfolio) -> bytes:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from kit import FIXTURES
+from sitecheck import broken_links
 
 from cheminement.cli import main
 from cheminement.institution import in_shard, survey
-from kit import FIXTURES
-from sitecheck import broken_links
 
 SECRET_NAME, SECRET_VALUE = "CHEMINEMENT_TEST_JETON", "canari-jeton-ci-93c2aa"  # a CI token
 STATE = ".cheminement-build.json"

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_institution import portfolio
 
 from cheminement.cli import main
-from test_institution import portfolio
 
 CANARY_JOURNAL = "canari-journal-4b7e1d"  # in the victim's private journal
 CANARY_OWN = "canari-propre-journal-77aa0c"  # in an attacker's own private journal

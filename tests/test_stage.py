@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from cheminement.cli import main
 from kit import Portfolio
 from test_privacy import canaries_in, plant
+
+from cheminement.cli import main
 
 PLAIN_CONFIG = "site_name: Sans plugin\ndocs_dir: {docs}\ntheme: {{name: material}}\nplugins: [search]\n"
 

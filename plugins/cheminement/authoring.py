@@ -21,15 +21,17 @@ from pathlib import Path
 import yaml
 from slugify import slugify
 
+from . import editor
 from .load import did_you_mean, load_portfolio
 from .messages import CATALOGUE, message
 from .model import Competence, Kind, fold, is_markdown, markdown_stem
 from .publish import is_public
-from .schema import FEEDBACK_STATUSES, REFLECTION_MODELS
+from .schema import REFLECTION_MODELS, field_of
 from .settings import Settings, folder_key
 from .wikilinks import LinkIndex
 
 STARTER = "starter"
+REFERENTIEL = "referentiel.yml"  # where the starter keeps it, inside its docs folder
 
 
 class AuthoringError(Exception):
@@ -57,8 +59,17 @@ def starter_files(lang: str) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def init(target: Path, lang: str = "fr", today: dt.date | None = None) -> list[Path]:
-    """Create a starter portfolio in `target`; refuse if any of its files already exists."""
+@dataclass(frozen=True)
+class Initialised:
+    """What `init` wrote, and what the learner should know (translated lines)."""
+
+    written: list[Path]
+    notices: tuple[str, ...] = ()
+
+
+def init(target: Path, lang: str = "fr", today: dt.date | None = None) -> Initialised:
+    """Create a starter portfolio in `target`, set up for VS Code; refuse if any of the
+    portfolio's files already exists (editor settings the learner has are merged into)."""
     today = today or dt.date.today()
     files = starter_files(lang)
     existing = [target / path for path in files if (target / path).exists()]
@@ -77,7 +88,16 @@ def init(target: Path, lang: str = "fr", today: dt.date | None = None) -> list[P
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(string.Template(text).substitute(values), encoding="utf-8")
         written.append(destination)
-    return written
+    setup = _set_up_editor(target, next(path for path in files if path.endswith("/" + REFERENTIEL)), lang)
+    return Initialised(written + setup.written, tuple(setup.notices))
+
+
+def _set_up_editor(target: Path, referentiel: str, lang: str) -> editor.EditorSetup:
+    """The editor's files for the new portfolio: its schemas and snippets hold the starter's
+    competences, and `.vscode/settings.json` ties `referentiel` (its path) to its schema."""
+    settings = Settings(docs_dir=target / Path(referentiel).parent, lang=lang)
+    portfolio, _ = load_portfolio(settings)
+    return editor.set_up_vscode(target, portfolio.referentiel, referentiel, lang, portfolio.competences)
 
 
 # -- new ----------------------------------------------------------------------------------
@@ -210,7 +230,7 @@ def new_note(settings: Settings, note: NewNote, today: dt.date | None = None) ->
             else:
                 meta.append(f"competences: [{', '.join(_yaml_plain(cid) for cid in note.competences)}]")
         if note.kind is Kind.RECIT:
-            meta.append(f"modele: {note.model}" if note.model else "# modele: gibbs | kolb | star | schon | quoi-et-alors")
+            meta.append(f"modele: {note.model}" if note.model else "# modele: " + " | ".join(REFLECTION_MODELS))
             body = reflection_sections(note.model, lang) if note.model else message("new.recit-body", lang) + "\n"
         if note.kind is Kind.TRACE:
             if note.file is not None:
@@ -261,16 +281,19 @@ def _reference(typed: str) -> str:
 
 
 def _statuses(items: tuple[str, ...], known: dict[str, Competence], lang: str) -> dict[str, str]:
+    """`id` or `id=status` as typed, each status read as a feedback note's are (schema.FIELDS)."""
+    entry = field_of(Kind.RETOUR, "competences")
+    assert entry is not None  # a feedback note always has its competences
     found: dict[str, str] = {}
     for item in items:
         cid, _, typed = (part.strip() for part in item.partition("="))
         if cid not in known:
             raise _unknown_competence(cid, known, lang)
-        status = FEEDBACK_STATUSES.get(fold(typed or "relue"))
+        status = entry.choices.get(fold(typed or entry.values[0]))
         if status is None:
-            raise AuthoringError(message("unknown-choice", lang, key="competences", value=typed)
-                                 + " " + message("unknown-choice.fix", lang, choices="relue, validee"))
-        found[cid] = STATUS_SPELLING[status]
+            raise AuthoringError(message("unknown-choice", lang, key=entry.key, value=typed)
+                                 + " " + message("unknown-choice.fix", lang, choices=", ".join(entry.values)))
+        found[cid] = STATUS_SPELLING.get(status, status)
     return found
 
 
@@ -296,9 +319,11 @@ def new_retour(settings: Settings, retour: NewRetour, today: dt.date | None = No
         hint = message("did-you-mean", lang, guess=guess) if guess else message("unknown-about.fix", lang)
         raise AuthoringError(f"{message('new.unknown-about', lang, id=retour.about)} {hint}")
     if len(targets) > 1:
-        choices = ", ".join(f"{settings.folder_of(t.kind)}/{t.id}" for t in targets)
+        choices = ", ".join(f"{settings.folder_of(t.kind)}/{t.id}" if t.kind else t.id for t in targets)
         raise AuthoringError(message("new.ambiguous-about", lang, id=wanted, choices=choices))
     target = targets[0]
+    if target.kind is None:  # not asked for (`pages`), so never found: a note is needed
+        raise AuthoringError(f"{message('new.unknown-about', lang, id=retour.about)} {message('unknown-about.fix', lang)}")
     statuses = _statuses(retour.statuses, portfolio.competences, lang)
 
     folder = settings.folder_of(Kind.RETOUR)

@@ -1,23 +1,35 @@
 """Citations and bibliography: `[@paul2009, p. 12]` in a récit becomes an APA 7 citation.
 
-The bibliography file is the one Zotero exports: BibTeX (read with pybtex) or CSL-JSON.
-Citations and references are formatted by citeproc-py with the official APA CSL style
-(shipped in this package), in French or English — nothing is formatted by hand here.
+The bibliography file is the one Zotero exports (read by `bibsource`): Better BibLaTeX,
+Better BibTeX or Better CSL JSON. Citations and references are formatted by citeproc-py with
+the official APA CSL style (shipped in this package), in French or English. What citeproc does
+not do is done here on its parsed output: each work under its own key whatever its case, DOI
+and URL as links, no `?.` after a title, and French spacing in French.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
-from collections.abc import Iterable, Set
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Set
+from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
-from .model import Problem, Severity
+import lxml.html
+from lxml import etree
+
+from . import htmltree
+from .bibsource import NAMES, Bibliography, load
 from .wikilinks import _prose_lines
+
+__all__ = ["CITATION", "Bibliography", "Citation", "CiteItem", "Formatter", "anchor", "authors", "find", "load",
+           "write_subset"]
 
 # [@key], [@key, p. 12], [@a; @b, chap. 3], [voir @key] (Pandoc's syntax).
 # `[`, then text without brackets holding an `@`, then `]`: the first class cannot hold `@`,
@@ -30,21 +42,15 @@ LOCATOR_LABELS = {
     "§": "paragraph", "para.": "paragraph", "fig.": "figure", "vol.": "volume", "n°": "issue", "no.": "issue",
 }
 CSL_LOCALES = {"fr": "fr-FR", "en": "en-US"}
+CSL = "{http://purl.org/net/xbiblio/csl}"
+# What APA in French writes and the CSL French locale does not: an en dash in page ranges (the
+# locale has a non-breaking hyphen), « Consulté le 2 mai 2024 », a space before « av. J.-C. ».
+FRENCH_TERMS = {"page-range-delimiter": "–", "retrieved": "consulté le", "bc": " av. J.-C.", "ad": " apr. J.-C."}
 
-BIBTEX_TYPES = {
-    "article": "article-journal", "book": "book", "booklet": "pamphlet", "inbook": "chapter",
-    "incollection": "chapter", "inproceedings": "paper-conference", "conference": "paper-conference",
-    "manual": "book", "mastersthesis": "thesis", "phdthesis": "thesis", "proceedings": "book",
-    "techreport": "report", "report": "report", "thesis": "thesis", "online": "webpage",
-    "misc": "document", "unpublished": "manuscript",
-}
-BIBTEX_FIELDS = {
-    "title": "title", "journal": "container-title", "journaltitle": "container-title",
-    "booktitle": "container-title", "publisher": "publisher", "address": "publisher-place",
-    "location": "publisher-place", "volume": "volume", "number": "issue", "pages": "page",
-    "edition": "edition", "doi": "DOI", "url": "URL", "isbn": "ISBN", "school": "publisher",
-    "institution": "publisher", "note": "note", "series": "collection-title",
-}
+# CSL rich text, the markup Zotero keeps in its fields: these exact tags and nothing else.
+RICH_TAGS = {"<i>": "</i>", "<b>": "</b>", "<sup>": "</sup>", "<sub>": "</sub>",
+             '<span class="nocase">': "</span>", '<span style="font-variant:small-caps;">': "</span>"}
+_RICH = re.compile("|".join(re.escape(tag) for tag in {*RICH_TAGS, *RICH_TAGS.values()}))
 
 
 @dataclass(frozen=True)
@@ -61,178 +67,6 @@ class Citation:
     line: int  # 1-based, within the body
     start: int
     end: int
-
-
-@dataclass
-class Bibliography:
-    path: str  # as shown to the learner
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)  # CSL-JSON by key
-    lines: dict[str, int] = field(default_factory=dict)
-
-
-# -- Reading the bibliography file ----------------------------------------------------------
-
-
-def load(path: Path, shown: str) -> tuple[Bibliography, list[Problem]]:
-    """Read a BibTeX or CSL-JSON file; problems name the file's own line."""
-    bibliography = Bibliography(shown)
-    if not path.is_file():
-        return bibliography, [Problem(shown, None, Severity.ERROR, "bib-missing", {"path": shown}, (("bib-missing.fix", {}),))]
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return bibliography, [Problem(shown, None, Severity.ERROR, "encoding", {"byte": "?"}, (("encoding.fix", {}),))]
-    if path.suffix.lower() == ".json":
-        return _load_csl_json(text, bibliography)
-    return _load_bibtex(text, bibliography)
-
-
-def _problem(bibliography: Bibliography, line: int | None, detail: str) -> Problem:
-    return Problem(bibliography.path, line, Severity.ERROR, "bib-syntax", {"detail": detail}, (("bib-syntax.fix", {}),))
-
-
-def _load_csl_json(text: str, bibliography: Bibliography) -> tuple[Bibliography, list[Problem]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        return bibliography, [_problem(bibliography, error.lineno, error.msg)]
-    except (RecursionError, ValueError):  # nested past any library's needs, or a huge number
-        return bibliography, [_problem(bibliography, 1, "CSL-JSON: [ {…}, {…} ]")]
-    if not isinstance(data, list):
-        return bibliography, [_problem(bibliography, 1, "CSL-JSON: [ … ]")]
-    problems = []
-    for item in data:
-        key = item.get("id") if isinstance(item, dict) else None
-        if not isinstance(key, str):
-            problems.append(_problem(bibliography, _line_of(text, json.dumps(item)[:20]), "CSL-JSON: « id »"))
-            continue
-        line = _line_of(text, f'"id": "{key}"') or _line_of(text, f'"{key}"') or 1
-        mistake = _csl_mistake(item)
-        if mistake:
-            problems.append(_problem(bibliography, line, f"« {key} » : {mistake}"))
-            continue
-        bibliography.entries[key] = {"type": "document", **item}
-        bibliography.lines[key] = line
-    return bibliography, problems
-
-
-def _csl_mistake(item: dict[str, Any]) -> str | None:
-    """What citeproc would choke on in a CSL-JSON item, said in CSL terms."""
-    for role in ("author", "editor"):
-        people = item.get(role)
-        if people is None:
-            continue
-        if not isinstance(people, list) or not all(
-            isinstance(p, dict) and all(isinstance(v, str) for v in p.values()) for p in people
-        ):
-            return f"{role}: [{{\"family\": \"…\", \"given\": \"…\"}}]"
-    for key in ("issued", "accessed"):
-        date = item.get(key)
-        if date is None:
-            continue
-        parts = date.get("date-parts") if isinstance(date, dict) else None
-        if not (isinstance(parts, list) and parts and all(
-            isinstance(p, list) and all(isinstance(n, int) or (isinstance(n, str) and n.isdigit()) for n in p) for p in parts
-        )):
-            return f'{key}: {{"date-parts": [[2015, 3]]}}'
-    for key, value in item.items():
-        # Any other field is text or a number: citeproc prints a list or a mapping as
-        # Python's repr, keys and all, past every escaping.
-        if key not in ("author", "editor", "issued", "accessed") and not isinstance(value, (str, int, float)):
-            return f'{key}: "…"'
-    return None
-
-
-def _line_of(text: str, needle: str) -> int | None:
-    index = text.find(needle)
-    return text.count("\n", 0, index) + 1 if index >= 0 else None
-
-
-def _load_bibtex(text: str, bibliography: Bibliography) -> tuple[Bibliography, list[Problem]]:
-    from pybtex.database import parse_string  # noqa: PLC0415 - only with a BibTeX file
-    from pybtex.exceptions import PybtexError  # noqa: PLC0415
-    from pybtex.scanner import PybtexSyntaxError  # noqa: PLC0415
-
-    try:
-        data = parse_string(text, "bibtex")
-    except PybtexSyntaxError as error:
-        # pybtex stops where the file ends or the next entry starts; the mistake is usually
-        # in the entry that was open then.
-        lines = text.split("\n")
-        line = min(error.lineno or len(lines), len(lines))
-        while line > 1 and not lines[line - 1].lstrip().startswith("@"):
-            line -= 1
-        return bibliography, [_problem(bibliography, line, str(error).split(": ", 1)[-1])]
-    except PybtexError as error:
-        key = re.search(r"entry\s+(\S+)", str(error))
-        line = _line_of(text, key.group(1)) if key else None
-        return bibliography, [_problem(bibliography, line, str(error))]
-    starts = {m.group(1): text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"@\w+\s*[{(]\s*([^,\s]+)\s*,", text)}
-    for key, entry in data.entries.items():
-        bibliography.entries[key] = _csl_from_bibtex(key, entry)
-        bibliography.lines[key] = starts.get(key, 1)
-    return bibliography, []
-
-
-def _plain(value: str) -> str:
-    from pybtex.richtext import Text  # noqa: PLC0415
-
-    return Text.from_latex(value).render_as("text")
-
-
-def _csl_from_bibtex(key: str, entry: Any) -> dict[str, Any]:
-    """One BibTeX entry as CSL-JSON: the fields citeproc needs, LaTeX turned into text."""
-    item: dict[str, Any] = {"id": key, "type": BIBTEX_TYPES.get(entry.type.lower(), "document")}
-    for role in ("author", "editor"):
-        people = entry.persons.get(role, [])
-        if people:
-            item[role] = [
-                {"family": _plain(" ".join(p.prelast_names + p.last_names)),
-                 "given": _plain(" ".join(p.first_names + p.middle_names))}
-                if p.last_names else {"literal": _plain(str(p))}
-                for p in people
-            ]
-    for name, csl in BIBTEX_FIELDS.items():
-        if name in entry.fields and csl not in item:
-            item[csl] = _plain(entry.fields[name]).replace("--", "–")
-    year = entry.fields.get("year") or entry.fields.get("date", "")[:4]
-    if str(year).isdigit():
-        item["issued"] = {"date-parts": [[int(year)]]}
-    return item
-
-
-# -- A subset for the stage ----------------------------------------------------------------------
-
-
-def write_subset(source: Path, bibliography: Bibliography, keys: Set[str], target: Path) -> Path:
-    """Write the works of `source` whose key is in `keys` to `target`, in the same format.
-
-    The stage's library holds only what public notes cite: a work cited by a private note
-    alone tells what that note read. A BibTeX subset that would not read back into the same
-    works (pybtex rewrites what it writes) is written as CSL-JSON instead, beside it.
-    """
-    wanted = {key: entry for key, entry in bibliography.entries.items() if key in keys}
-    text = source.read_text(encoding="utf-8-sig")
-    if source.suffix.lower() == ".json":
-        items = [item for item in json.loads(text) if isinstance(item, dict) and item.get("id") in wanted]
-        target.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
-        return target
-    target.write_text(_bibtex_subset(text, set(wanted)), encoding="utf-8")
-    if load(target, target.name)[0].entries == wanted:
-        return target
-    target.unlink()
-    fallback = target.with_suffix(".json")
-    fallback.write_text(json.dumps(list(wanted.values()), ensure_ascii=False, indent=1), encoding="utf-8")
-    return fallback
-
-
-def _bibtex_subset(text: str, keys: Set[str]) -> str:
-    """The BibTeX entries of `text` whose key is in `keys` (no preamble, no comment)."""
-    from pybtex.database import BibliographyData, parse_string  # noqa: PLC0415 - only with a BibTeX file
-
-    data = parse_string(text, "bibtex")
-    subset = BibliographyData(entries={key: entry for key, entry in data.entries.items() if key in keys})
-    return subset.to_string("bibtex") if subset.entries else ""
 
 
 # -- Finding citations in a body --------------------------------------------------------------
@@ -266,6 +100,22 @@ def anchor(key: str) -> str:
     return "ref-" + re.sub(r"[^A-Za-z0-9_-]+", "-", key)
 
 
+# -- A subset for the stage ----------------------------------------------------------------------
+
+
+def write_subset(bibliography: Bibliography, keys: Set[str], target: Path) -> Path:
+    """Write the works of the library whose key is in `keys` to `target`, as CSL-JSON.
+
+    The stage's library holds only what public notes cite: a work cited by a private note
+    alone tells what that note read. The works are written as read (normalised CSL-JSON,
+    which reads back the same), whatever the source's format: nothing is lost in rewriting
+    BibTeX, and only our plugin reads the stage's library.
+    """
+    wanted = [entry for key, entry in bibliography.entries.items() if key in keys]
+    target.write_text(json.dumps(wanted, ensure_ascii=False, indent=1), encoding="utf-8")
+    return target
+
+
 # -- Formatting with citeproc-py ----------------------------------------------------------------
 
 
@@ -273,27 +123,31 @@ class Formatter:
     """APA 7 citations and references for one build, disambiguated across the whole site."""
 
     def __init__(self, bibliography: Bibliography, cited: Iterable[Citation], lang: str) -> None:
-        from citeproc import CitationStylesBibliography, CitationStylesStyle, formatter  # noqa: PLC0415
+        from citeproc import CitationStylesBibliography, formatter  # noqa: PLC0415 - only with citations
         from citeproc.source.json import CiteProcJSON  # noqa: PLC0415
 
-        style_path = resources.files("cheminement") / "csl" / "apa.csl"
-        with resources.as_file(style_path) as style_file:
-            style = CitationStylesStyle(str(style_file), locale=CSL_LOCALES.get(lang, "fr-FR"), validate=False)
-        self.entries = bibliography.entries
-        # citeproc's HTML formatter adds markup (italics) but does not escape field text.
-        escaped = [_escaped(entry) for entry in bibliography.entries.values()]
-        self.engine = CitationStylesBibliography(style, CiteProcJSON(escaped), formatter.html)
+        citations = list(cited)
+        wanted = {item.key for citation in citations for item in citation.items}
+        self.lang = lang
+        self.entries = {key: entry for key, entry in bibliography.entries.items() if key in wanted}
+        # citeproc lowercases every key: each work gets an id of its own, so that `Smith2020`
+        # is found as written and `smith2020`, another work, stays another.
+        self._ids = {key: f"w{number}" for number, key in enumerate(self.entries)}
+        source = CiteProcJSON([_for_citeproc(self._ids[key], entry) for key, entry in self.entries.items()])
+        self.engine = CitationStylesBibliography(_style(lang), source, formatter.html)
         self._citeproc = __import__("citeproc")
-        for citation in cited:
+        for citation in citations:
             self.engine.register(self._citation(citation.items))
         self.engine.sort()
-        self.references = dict(zip(self.engine.keys, (str(item) for item in self.engine.bibliography())))
+        keys = {work: key for key, work in self._ids.items()}
+        rendered = zip(self.engine.keys, (str(item) for item in self.engine.bibliography()), strict=True)
+        self.references = {keys[work]: self._finish(text, keys[work]) for work, text in rendered}
 
     def _citation(self, items: Iterable[CiteItem]) -> Any:
         citeproc = self._citeproc
         return citeproc.Citation([
-            citeproc.CitationItem(i.key, locator=citeproc.Locator(i.label, i.locator))
-            if i.locator else citeproc.CitationItem(i.key)
+            citeproc.CitationItem(self._ids[i.key], locator=citeproc.Locator(i.label, i.locator))
+            if i.locator else citeproc.CitationItem(self._ids[i.key])
             for i in items if i.key in self.entries
         ])
 
@@ -320,7 +174,26 @@ class Formatter:
                 break
         prefix = " ".join(i.prefix for i in citation.items if i.prefix)
         opening = f"({prefix} " if prefix else "("
-        return f'<span class="chm-cite">{opening}{linked})</span>' if whole.startswith("(") else f'<span class="chm-cite">{linked}</span>'
+        text = f"{opening}{linked})" if whole.startswith("(") else linked
+        body = htmltree.parse(f'<span class="chm-cite">{text}</span>')
+        _typography(body, self.lang, citation=True)
+        return htmltree.serialize(body)
+
+    def _finish(self, reference: str, key: str) -> str:
+        """A reference as the page shows it: its DOI or URL a link, its punctuation fixed."""
+        entry = self.entries[key]
+        body = htmltree.parse(reference)
+        doi = entry.get("DOI")
+        if doi:
+            _link(body, "https://doi.org/" + doi, "https://doi.org/" + quote(doi, safe="/:;()._-~!$&'*+,=@[]"))
+        url = entry.get("URL", "")
+        if _is_web_address(url):
+            _link(body, url, url)
+        literal = (entry.get("issued") or {}).get("literal")
+        if literal:  # citeproc prints a literal date for the year and again for the month and day
+            _replace_once(body, f"({literal}, {literal})", f"({literal})")
+        _typography(body, self.lang, citation=False)
+        return htmltree.serialize(body)
 
     def ordered(self, keys: Iterable[str]) -> list[tuple[str, str]]:
         """The references of `keys`, in the bibliography's (APA) order."""
@@ -328,18 +201,194 @@ class Formatter:
         return [(key, html) for key, html in self.references.items() if key in wanted]
 
 
-def _escaped(value: Any) -> Any:
-    """Every string of a CSL-JSON item HTML-escaped (keys and numbers untouched)."""
-    if isinstance(value, str):
-        return html.escape(value, quote=False)
-    if isinstance(value, list):
-        return [_escaped(item) for item in value]
-    if isinstance(value, dict):
-        return {key: (item if key == "id" else _escaped(item)) for key, item in value.items()}
-    return value
+@cache
+def _style_xml(lang: str) -> bytes:
+    """The APA style as citeproc-py should read it; the file itself is shipped unchanged.
+
+    citeproc-py tests `is-numeric="locator"` on the work, never true: "chap. 3" fell in the
+    branch for chapters without a number and lost its label, which APA keeps. In French, the
+    terms above go in the style's French locale, and the day comes before the month
+    ("2023, 15 juin", not "2023, juin 15").
+    """
+    tree = etree.parse(io.BytesIO((resources.files("cheminement") / "csl" / "apa.csl").read_bytes()))
+    for branch in tree.iterfind(f".//{CSL}macro[@name='label-locator']//{CSL}else-if[@locator='chapter line verse']"):
+        branch.getparent().remove(branch)
+    if lang == "fr":
+        terms = tree.find(f"{CSL}locale[@{{http://www.w3.org/XML/1998/namespace}}lang='fr']/{CSL}terms")
+        assert terms is not None  # the style's own French locale
+        for name, value in FRENCH_TERMS.items():
+            etree.SubElement(terms, f"{CSL}term", name=name).text = value
+        for date in tree.iterfind(f".//{CSL}macro[@name='date-issued-month-day']/{CSL}date"):
+            month, day = date.findall(f"{CSL}date-part")
+            day.attrib.pop("prefix", None)
+            month.set("prefix", " ")
+            date[:] = [day, month]
+    return etree.tostring(tree)
+
+
+def _style(lang: str) -> Any:
+    from citeproc import CitationStylesStyle  # noqa: PLC0415 - only with citations
+
+    return CitationStylesStyle(io.BytesIO(_style_xml(lang)), locale=CSL_LOCALES.get(lang, "fr-FR"), validate=False)
+
+
+def _for_citeproc(work: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """An item as citeproc is given it: our id, and HTML (citeproc escapes nothing it prints):
+    names and numbers as escaped text, titles with their balanced rich-text tags."""
+    item: dict[str, Any] = {}
+    for name, value in entry.items():
+        if name == "id":
+            item[name] = work
+        elif name in NAMES:
+            # Rich text in a name would be cut by initials ("<i>" -> "<."): plain text only.
+            item[name] = [{part: html.escape(plain(text), quote=False) for part, text in person.items()} for person in value]
+        elif isinstance(value, str) and name not in ("type", "language"):
+            item[name] = to_html(value, rich="title" in name)
+        else:
+            item[name] = value
+    return item
 
 
 def authors(entry: dict[str, Any]) -> list[str]:
     """Family names of a work's authors (or editors), as the index of authors shows them."""
     people = entry.get("author") or entry.get("editor") or []
-    return [p.get("family") or p.get("literal") or "" for p in people if isinstance(p, dict)]
+    return [plain(p.get("family") or p.get("literal") or "") for p in people if isinstance(p, dict)]
+
+
+# -- CSL rich text -----------------------------------------------------------------------------------
+
+
+def rich_tokens(text: str) -> Iterator[tuple[str, bool]]:
+    """`text` cut into (piece, is_tag): only the tags of CSL rich text, and only balanced ones."""
+    tags = _RICH.findall(text)
+    balanced = _balanced(tags)
+    for index, piece in enumerate(_RICH.split(text)):
+        if piece:
+            yield piece, False
+        if index < len(tags):
+            yield tags[index], index in balanced
+
+
+def _balanced(tags: list[str]) -> set[int]:
+    stack: list[int] = []
+    matched: set[int] = set()
+    for index, tag in enumerate(tags):
+        if tag in RICH_TAGS:
+            stack.append(index)
+        elif stack and RICH_TAGS[tags[stack[-1]]] == tag:
+            matched.update((stack.pop(), index))
+        else:
+            stack.clear()
+    return matched
+
+
+def plain(text: str) -> str:
+    """CSL rich text without its tags."""
+    return "".join(piece for piece, is_tag in rich_tokens(text) if not is_tag)
+
+
+def to_html(text: str, rich: bool) -> str:
+    """CSL rich text as HTML: text escaped, the balanced tags kept when `rich`, but small
+    capitals, which inert HTML would not keep either (a `style`), left as plain text."""
+    out, kept = [], []
+    for piece, is_tag in rich_tokens(text):
+        if not is_tag:
+            out.append(html.escape(piece, quote=False))
+        elif piece in RICH_TAGS:
+            kept.append(rich and "font-variant" not in piece)
+            out.append(piece if kept[-1] else "")
+        else:
+            out.append(piece if kept.pop() else "")
+    return "".join(out)
+
+
+# -- Output, on parsed markup --------------------------------------------------------------------------
+
+Slot = tuple[Any, str]  # an element and "text" or "tail": where text is, in document order
+
+
+def _slots(root: Any) -> Iterator[Slot]:
+    yield root, "text"
+    for child in root:
+        yield from _slots(child)
+        yield child, "tail"
+
+
+def _in_address(slot: Slot) -> bool:
+    """Whether the text is that of a link to an address (a DOI, a URL), not to a reference."""
+    element, where = slot
+    start = element if where == "text" else element.getparent()
+    return any(htmltree.name_of(e) == "a" and not (e.get("href") or "").startswith("#")
+               for e in [start, *start.iterancestors()])
+
+
+def _link(root: Any, text: str, href: str) -> None:
+    """The first `text` outside a link made a link to `href` (citeproc's HTML has none)."""
+    for element, where in _slots(root):
+        value = getattr(element, where) or ""
+        index = value.find(text)
+        if index < 0 or _in_address((element, where)):
+            continue
+        link = lxml.html.Element("a", href=href)
+        link.text, link.tail = text, value[index + len(text):]
+        setattr(element, where, value[:index])
+        if where == "text":
+            element.insert(0, link)
+        else:
+            element.addnext(link)
+        return
+
+
+def _is_web_address(url: str) -> bool:
+    """Only http(s) addresses are links: a `javascript:` or `file:` URL stays text."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[" and the like
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and url == url.strip()
+
+
+def _replace_once(root: Any, old: str, new: str) -> None:
+    for element, where in _slots(root):
+        value = getattr(element, where) or ""
+        if old in value:
+            setattr(element, where, value.replace(old, new, 1))
+            return
+
+
+_LABEL = re.compile(r"(?<![\w.])(pp?\.|chap\.|vol\.|fig\.|sect\.|para\.|no\.|n°|§|t\.) (?=[\dIVXLC])")
+
+
+def _typography(root: Any, lang: str, citation: bool) -> None:
+    """No period after a title's own `?`, `!` or `.`; in French, non-breaking spaces where
+    French puts them (before `:` and `»`, thin before `;`, `?`, `!`, after « and a locator's
+    label), the space a French citation has before the `;` between works. A DOI or a URL is
+    left as it is: it is an address."""
+    before = ""  # the last two characters of text so far
+    for slot in list(_slots(root)):
+        element, where = slot
+        value = getattr(element, where)
+        if value and not _in_address(slot):
+            value = _no_double_stop(value, before)
+            if lang == "fr":
+                value = _french(value, citation, before)
+            setattr(element, where, value)
+        before = (before + (value or ""))[-2:]
+
+
+def _no_double_stop(text: str, before: str) -> str:
+    out = before
+    for char in text:
+        if char == "." and (out[-1:] in ("?", "!") or (out[-1:] == "." and out[-2:-1] not in ("", "."))):
+            continue
+        out += char
+    return out[len(before):]
+
+
+def _french(text: str, citation: bool, before: str) -> str:
+    text = re.sub(r" ([:»])", "\u00a0\\1", text)
+    text = re.sub(r" ([;?!])", "\u202f\\1", text)
+    text = text.replace("« ", "«\u00a0")
+    if citation:  # "; " between two works, often right after the link to the first
+        text = re.sub(r"(?<=[^\s\u00a0\u202f]); ", "\u202f; ", (before[-1:] or " ") + text)[1:]
+    return _LABEL.sub("\\1\u00a0", text)

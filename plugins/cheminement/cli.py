@@ -1,4 +1,11 @@
-"""`cheminement`: the learner's command line (check a portfolio; more commands to come)."""
+"""`cheminement`: the command line of learners (check, publish, write notes) and institutions.
+
+Commands that read a portfolio (`check`, `publication`, `audit`, `schema`, `new`, `init`)
+need no engine: the configuration file is read by configfile.py. Commands that build
+(`build`, `dossier`, `build-all`) run MkDocs or ProperDocs through engine.py, imported only
+then. The command's own words (language, help, click's strings, colour) are cli_text.py's;
+what `check` prints is cli_report.py's.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +15,50 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import audit as audit_module
+from . import cli_report, cli_text, configfile, editor, engine, manifest, pdf
 from . import dossier as dossier_module
-from . import editor, engine, manifest, pdf
-from .authoring import AuthoringError, NewNote, NewRetour, init as init_portfolio, new_journal, new_note, new_retour
-from .check import Report, analyse
-from .load import load_referentiel
-from .messages import language, message, plural, printable
-from .model import Kind, Problem, Severity
+from .authoring import AuthoringError, NewNote, NewRetour, new_journal, new_note, new_retour
+from .authoring import init as init_portfolio
+from .check import analyse
+from .cli_text import argument, option, style
+from .load import load_portfolio
+from .messages import message, printable
+from .model import Kind
 from .publish import publish
+from .schema import REFLECTION_MODELS
 from .settings import Settings
 from .stage import Stage, StageError
 
-# Material prints a banner about MkDocs 2 when imported; our commands are not the place.
+# Material prints a banner about MkDocs 2, and ProperDocs one about MkDocs when a plugin asks
+# for it: our commands are not the place for either (both documented switches).
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
 
-# Help is shown before any portfolio is read: its language comes from the environment
-# (CHEMINEMENT_LANGUE, else LANG such as en_GB.UTF-8), French by default.
-HELP_LANGUAGE = language(os.environ.get("CHEMINEMENT_LANGUE") or os.environ.get("LANG", "fr"))
+ENGINE_CHOICES = click.Choice(["mkdocs", "properdocs", "zensical"])
+LANGUAGES = click.Choice(["fr", "en"])
 
 
-def _help(key: str) -> str:
-    return message(key, HELP_LANGUAGE)
+@dataclass
+class Run:
+    """This run's language, and the one `--langue` asked for (None: the portfolio's)."""
+
+    lang: str = "fr"
+    asked: str | None = None
+
+    def of(self, portfolio_lang: str | None) -> str:
+        """The language of messages about a portfolio: `--langue`, else the portfolio's."""
+        return self.asked or portfolio_lang or self.lang
+
+
+RUN = Run()
 
 
 class UsageProblem(click.UsageError):
@@ -46,7 +69,71 @@ class Refusal(click.ClickException):
     """The command refused to act (nothing was written): exit code 1, one clear line."""
 
     def show(self, file: object = None) -> None:
-        click.echo(click.style(self.format_message(), fg="red"), err=True)
+        click.echo(style(self.format_message(), fg="red"), err=True)
+
+
+def _show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
+def _help_option(ctx: click.Context) -> cli_text.KeyedOption:
+    """`--help` in the run's language (click builds its own once, in the first language)."""
+    made = cli_text.KeyedOption(ctx.help_option_names, is_flag=True, expose_value=False, is_eager=True,
+                                callback=_show_help, help_key="help.help")
+    made.localise(RUN.lang)
+    return made
+
+
+def _langue_option() -> cli_text.KeyedOption:
+    """`--langue`: read before click parses anything (cli_text.explicit_language)."""
+    return cli_text.KeyedOption(["--langue"], type=LANGUAGES, default=None, expose_value=False, help_key="help.langue")
+
+
+class Command(click.Command):
+    """A command whose `--help` speaks the run's language."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _help_option(ctx)
+
+
+class Cheminement(click.Group):
+    """The command group, which settles the language and colour before click reads anything."""
+
+    command_class = Command
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _help_option(ctx)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        given = kwargs.get("args", args[0] if args else None)
+        RUN.lang, RUN.asked = cli_text.command_language(sys.argv[1:] if given is None else list(given))
+        if cli_text.no_colour():
+            kwargs["color"] = False
+        cli_text.localise(self, RUN.lang)
+        with cli_text.click_speaking(RUN.lang):
+            return super().main(*args, **kwargs)
+
+
+@click.group(cls=Cheminement)
+@click.version_option(package_name="mkdocs-cheminement", cls=cli_text.KeyedOption, help_key="help.version")
+def main() -> None:
+    """The command group; each command is below."""
+
+
+main.params.append(_langue_option())
+
+
+def command(name: str, langue: bool = True) -> Callable[[Callable[..., None]], click.Command]:
+    """A sub-command with `--langue`; its texts come from the catalogue."""
+
+    def decorate(function: Callable[..., None]) -> click.Command:
+        made = main.command(name)(function)
+        made.params += [_langue_option()] if langue else []
+        return made
+
+    return decorate
 
 
 def _shown(path: Path) -> str:
@@ -57,71 +144,64 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def settings_from(path: Path) -> Settings:
-    """Settings from a mkdocs.yml, or defaults for a bare portfolio folder."""
-    config_file = path / "mkdocs.yml" if path.is_dir() else path
-    if path.is_dir() and not config_file.is_file():
-        return Settings(docs_dir=path)
-    if not config_file.is_file():
-        raise UsageProblem(message("cli.not-found", "fr", path=path))
+@dataclass
+class Portfolio:
+    """What a command knows of the portfolio it works on."""
+
+    settings: Settings
+    config_file: Path | None  # None: a bare folder of notes
+
+    @property
+    def lang(self) -> str:
+        return RUN.of(self.settings.lang)
+
+
+def _portfolio(path: Path | None) -> Portfolio:
+    """The portfolio at `path` (a configuration file or a folder; None: the current folder)."""
+    if path is not None and not path.exists():
+        raise UsageProblem(message("cli.not-found", RUN.lang, path=path))
+    config_file = configfile.locate(path)
+    if config_file is None and path is None:
+        raise UsageProblem(message("configfile.none", RUN.lang, folder=Path.cwd(), names=", ".join(configfile.CONFIG_NAMES)))
+    if config_file is None:
+        return Portfolio(Settings(docs_dir=path or Path.cwd(), lang=RUN.lang), None)
     try:
-        chosen = engine.find_engine()
-        config = engine.load(chosen, config_file)
-    except engine.EngineError as error:
-        raise UsageProblem(message("cli.bad-config", "fr", path=config_file, detail=error)) from None
-    # The privacy rules hold whether or not the learner listed the plugin.
-    settings = engine.our_plugin(config).settings_for(config)
-    settings.excluded = engine.excluded_files(chosen, config)
-    return settings
+        settings = configfile.read_settings(config_file)
+    except configfile.ConfigError as error:
+        raise UsageProblem(error.describe(RUN.of(configfile.language_of(config_file)))) from None
+    return Portfolio(settings, config_file)
 
 
-@click.group(help=_help("help.main"))
-@click.version_option(package_name="mkdocs-cheminement")
-def main() -> None:
-    """The command group; each command is below."""
+PATH = argument("path", required=False, default=None, type=click.Path(path_type=Path))
 
 
-@main.command(help=_help("help.check"))
-@click.argument("path", default="mkdocs.yml", type=click.Path(path_type=Path))
-@click.option("--strict", is_flag=True, help=_help("help.strict"))
-@click.option("--format", "output", type=click.Choice(["text", "json", "lignes"]), default="text",
-              help=_help("help.format-check"))
-@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help=_help("help.langue"))
-def check(path: Path, strict: bool, output: str, langue: str | None) -> None:
-    settings = _settings(path, langue)
+@command("check")
+@PATH
+@option("--strict", key="help.strict", is_flag=True)
+@option("--format", "output", key="help.format-check", type=click.Choice(["text", "lignes", "github", "json"]), default="text")
+def check(path: Path | None, strict: bool, output: str) -> None:
+    portfolio = _portfolio(path)
+    lang, settings = portfolio.lang, portfolio.settings
     report = analyse(settings)
+    where = (report, lang, settings.docs_dir, portfolio.config_file)
     if output == "json":
-        click.echo(json.dumps([p.as_dict(settings.lang) for p in report.problems], ensure_ascii=False, indent=2))
-    elif output == "lignes":
-        for problem in report.problems:
-            label = message("cli.error" if problem.severity is Severity.ERROR else "cli.warning", settings.lang)
-            suggestion = problem.suggestion(settings.lang)
-            click.echo(f"{problem.file}:{problem.line or 1}: {label}: {problem.message(settings.lang)}"
-                       + (f" {suggestion}" if suggestion else ""))
+        click.echo(cli_report.as_json(*where))
+    elif output in ("lignes", "github"):
+        for line in (cli_report.lines if output == "lignes" else cli_report.github)(*where):
+            click.echo(line)
     else:
-        _print_report(report, settings.lang)
+        cli_report.print_report(report, lang)
     failed = report.errors or (strict and report.warnings)
     sys.exit(1 if failed else 0)
 
 
-def _settings(path: Path, langue: str | None) -> Settings:
-    if not path.exists():
-        raise UsageProblem(message("cli.not-found", langue or "fr", path=path))
-    settings = settings_from(path)
-    if langue:
-        settings.lang = langue
-    return settings
-
-
-@main.command(help=_help("help.publication"))
-@click.argument("path", default="mkdocs.yml", type=click.Path(path_type=Path))
-@click.option("--depuis", "since", type=click.Path(path_type=Path), default=None,
-              help=_help("help.since"))
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", help=_help("help.format"))
-@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help=_help("help.langue"))
-def publication(path: Path, since: Path | None, output: str, langue: str | None) -> None:
-    settings = _settings(path, langue)
-    lang = settings.lang
+@command("publication")
+@PATH
+@option("--depuis", "since", key="help.since", type=click.Path(path_type=Path), default=None)
+@option("--format", "output", key="help.format", type=click.Choice(["text", "json"]), default="text")
+def publication(path: Path | None, since: Path | None, output: str) -> None:
+    portfolio = _portfolio(path)
+    settings, lang = portfolio.settings, portfolio.lang
     report = analyse(settings)
     published = publish(report.portfolio, settings)
     current = manifest.build_manifest(published.public, settings.docs_dir)
@@ -139,33 +219,31 @@ def publication(path: Path, since: Path | None, output: str, langue: str | None)
             "errors": len(report.errors),
         }, ensure_ascii=False, indent=2))
         sys.exit(1 if report.errors else 0)
-    click.echo(click.style(message("cli.publication.public", lang, count=len(current["files"])), bold=True))
+    click.echo(style(message("cli.publication.public", lang, count=len(current["files"])), bold=True))
     for item_path, entry in current["files"].items():
         click.echo(f"  {item_path}" + (f"  —  {entry['title']}" if entry.get("title") else ""))
-    click.echo(click.style(message("cli.publication.private", lang, count=len(published.private)), bold=True))
+    click.echo(style(message("cli.publication.private", lang, count=len(published.private)), bold=True))
     for item_path, reason in sorted(published.private.items()):
         click.echo(f"  {item_path}  —  {message(f'reason.{reason}', lang)}")
     if not published.private:
         click.echo(message("cli.publication.none", lang))
     if changes is not None:
-        click.echo(click.style(message("cli.publication.changes", lang, new=len(changes.new),
-                                       changed=len(changes.changed), removed=len(changes.removed)), bold=True))
+        click.echo(style(message("cli.publication.changes", lang, new=len(changes.new),
+                                 changed=len(changes.changed), removed=len(changes.removed)), bold=True))
         for sign, paths in (("+", changes.new), ("~", changes.changed), ("-", changes.removed)):
             for item_path in paths:
                 click.echo(f"  {sign} {item_path}")
     if report.errors:
-        click.echo(click.style(message("cli.publication.errors", lang, count=len(report.errors)), fg="red"))
+        click.echo(style(message("cli.publication.errors", lang, count=len(report.errors)), fg="red"))
     sys.exit(1 if report.errors else 0)
 
 
-@main.command(help=_help("help.audit"))
-@click.argument("site", type=click.Path(path_type=Path))
-@click.option("--portfolio", "path", default="mkdocs.yml", type=click.Path(path_type=Path),
-              help=_help("help.audit-portfolio"))
-@click.option("--langue", type=click.Choice(["fr", "en"]), default=None, help=_help("help.langue"))
-def audit(site: Path, path: Path, langue: str | None) -> None:
-    settings = _settings(path, langue)
-    lang = settings.lang
+@command("audit")
+@argument("site", type=click.Path(path_type=Path))
+@option("--portfolio", "path", key="help.audit-portfolio", default=None, type=click.Path(path_type=Path))
+def audit(site: Path, path: Path | None) -> None:
+    portfolio = _portfolio(path)
+    settings, lang = portfolio.settings, portfolio.lang
     if not site.is_dir():
         raise UsageProblem(message("cli.audit.no-site", lang, path=site))
     report = analyse(settings)
@@ -177,44 +255,45 @@ def audit(site: Path, path: Path, langue: str | None) -> None:
         click.echo(message("cli.audit.leak", lang, site_file=leak.site_file, what=message(f"audit.{leak.canary.what}", lang),
                            source=leak.canary.source, value=value[:80]))
     if leaks:
-        click.echo(click.style(message("cli.audit.summary", lang, count=len(leaks)), fg="red", bold=True))
+        click.echo(style(message("cli.audit.summary", lang, count=len(leaks)), fg="red", bold=True))
         sys.exit(1)
     files = sum(1 for p in site.rglob("*") if p.is_file())
     click.echo(message("cli.audit.clean", lang, canaries=len(canaries), files=files))
 
 
-@main.command(help=_help("help.init"))
-@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--langue", type=click.Choice(["fr", "en"]), default="fr", help=_help("help.init-langue"))
-def init(directory: Path, langue: str) -> None:
+@command("init", langue=False)
+@argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@option("--langue", key="help.init-langue", type=LANGUAGES, default=None)
+def init(directory: Path, langue: str | None) -> None:
+    lang = langue or RUN.lang
     try:
-        init_portfolio(directory, langue)
+        done = init_portfolio(directory, lang)
     except AuthoringError as error:
         raise Refusal(str(error)) from None
-    click.echo(message("init.done", langue, path=directory))
+    click.echo(message("init.done", lang, path=directory))
+    for notice in done.notices:
+        click.echo(f"  {notice}")
 
 
-@main.command(help=_help("help.new"))
-@click.argument("kind", type=click.Choice(["recit", "parcours", "trace", "competence", "retour", "journal"]))
-@click.argument("title", required=False, default="")
-@click.option("--competences", default="", help=_help("help.competences"))
-@click.option("--modele", type=click.Choice(["gibbs", "kolb", "star", "schon", "quoi-et-alors"]), default=None,
-              help=_help("help.modele"))
-@click.option("--fichier", type=click.Path(path_type=Path), default=None, help=_help("help.fichier"))
-@click.option("--lien", default=None, help=_help("help.lien"))
-@click.option("--domaine", default=None, help=_help("help.domaine"))
-@click.option("--sur", "about", default=None, metavar="ID", help=_help("help.new-sur"))
-@click.option("--auteur", "author", default=None, help=_help("help.new-auteur"))
-@click.option("--competence", "statuses", multiple=True, metavar="ID=relue|validee", help=_help("help.new-competence"))
-@click.option("--relecture", "review", is_flag=True, help=_help("help.new-relecture"))
-@click.option("--public", "public", is_flag=True, help=_help("help.new-public"))
-@click.option("--portfolio", "path", default="mkdocs.yml", type=click.Path(path_type=Path),
-              help=_help("help.portfolio"))
+@command("new")
+@argument("kind", type=click.Choice(["recit", "parcours", "trace", "competence", "retour", "journal"]))
+@argument("title", required=False, default="")
+@option("--competences", key="help.competences", default="")
+@option("--modele", key="help.modele", type=click.Choice(list(REFLECTION_MODELS)), default=None)
+@option("--fichier", key="help.fichier", type=click.Path(path_type=Path), default=None)
+@option("--lien", key="help.lien", default=None)
+@option("--domaine", key="help.domaine", default=None)
+@option("--sur", "about", key="help.new-sur", default=None, metavar="ID")
+@option("--auteur", "author", key="help.new-auteur", default=None)
+@option("--competence", "statuses", key="help.new-competence", multiple=True, metavar="ID=relue|validee")
+@option("--relecture", "review", key="help.new-relecture", is_flag=True)
+@option("--public", "public", key="help.new-public", is_flag=True)
+@option("--portfolio", "path", key="help.portfolio", default=None, type=click.Path(path_type=Path))
 def new(kind: str, title: str, competences: str, modele: str | None, fichier: Path | None, lien: str | None,
         domaine: str | None, about: str | None, author: str | None, statuses: tuple[str, ...], review: bool,
-        public: bool, path: Path) -> None:
-    settings = _settings(path, None)
-    lang = settings.lang
+        public: bool, path: Path | None) -> None:
+    portfolio = _portfolio(path)
+    settings, lang = portfolio.settings, portfolio.lang
     listed = tuple(c.strip() for c in competences.split(",") if c.strip())
     if kind != "retour" and not title.strip():
         raise UsageProblem(message("new.needs-title", lang, kind=kind))
@@ -239,105 +318,113 @@ def new(kind: str, title: str, competences: str, modele: str | None, fichier: Pa
         click.echo(f"  {notice}")
 
 
-@main.command(help=_help("help.schema"))
-@click.option("--portfolio", "path", default="mkdocs.yml", type=click.Path(path_type=Path),
-              help=_help("help.schema-portfolio"))
-@click.option("--dossier", "folder", default=".cheminement/schemas", type=click.Path(path_type=Path),
-              help=_help("help.schema-folder"))
-def schema(path: Path, folder: Path) -> None:
-    settings = _settings(path, None)
-    referentiel, _ = load_referentiel(settings)
-    written = editor.write_schemas(folder, referentiel, settings.lang)
-    click.echo(message("schema.written", settings.lang, path=folder))
+@command("schema")
+@option("--portfolio", "path", key="help.schema-portfolio", default=None, type=click.Path(path_type=Path))
+@option("--dossier", "folder", key="help.schema-folder", default=".cheminement/schemas", type=click.Path(path_type=Path))
+def schema(path: Path | None, folder: Path) -> None:
+    portfolio = _portfolio(path)
+    settings = portfolio.settings
+    # Competences defined by a page of their own (not in referentiel.yml) are ids too.
+    loaded, _ = load_portfolio(settings)
+    written = editor.write_schemas(folder, loaded.referentiel, settings.lang, loaded.competences)
+    click.echo(message("schema.written", portfolio.lang, path=folder))
     for item in written:
         click.echo(f"  {item}")
 
 
-@main.command(help=_help("help.build"))
-@click.argument("path", default=".", type=click.Path(path_type=Path))
-@click.option("-d", "--site-dir", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help=_help("help.site-dir"))
-@click.option("-s", "--strict", is_flag=True, help=_help("help.strict"))
-@click.option("--stage", "stage_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help=_help("help.stage"))
-@click.option("--moteur", "engine_name", type=click.Choice(["mkdocs", "properdocs"]), default=None,
-              help=_help("help.moteur"))
+MOTEUR = option("--moteur", "engine_name", key="help.moteur", type=ENGINE_CHOICES, default=None)
+
+
+@command("build")
+@argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@option("-d", "--site-dir", "site_dir", key="help.site-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@option("-s", "--strict", key="help.strict", is_flag=True)
+@option("--stage", "stage_dir", key="help.stage", type=click.Path(file_okay=False, path_type=Path), default=None)
+@MOTEUR
 def build(path: Path, site_dir: Path | None, strict: bool, stage_dir: Path | None, engine_name: str | None) -> None:
     overrides: dict[str, object] = {"strict": strict} if strict else {}
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir.resolve())
     with _staged_build(path, stage_dir, engine_name, overrides) as (used, config, stage):
-        lang = stage.settings.lang
-        _print_problems(stage.report, lang)
+        lang = RUN.of(stage.settings.lang)
+        cli_report.print_problems(stage.report, lang, err=True)
         if strict and stage.report.warnings:
             # The stage no longer holds what was wrong (a link to a missing note is text
             # there), so the engine cannot see these warnings: strictness is decided here.
             raise Refusal(message("build.strict", lang, count=len(stage.report.warnings)))
-        engine.build(used, config)
+        _run_engine(used, config)
         site = Path(config.site_dir)
     click.echo(message("build.done", lang, site=_shown(site), public=len(stage.publication.public.notes)
                        + len(stage.publication.public.pages), private=len(stage.publication.private)))
+
+
+def _run_engine(used: engine.Engine, config: Any) -> None:
+    try:
+        engine.build(used, config)
+    except engine.EngineError as error:
+        raise Refusal(message("build.engine-failed", RUN.lang, detail=error)) from None
 
 
 @contextlib.contextmanager
 def _staged_build(path: Path, stage_dir: Path | None, engine_name: str | None,
                   overrides: dict[str, object]) -> Iterator[tuple[engine.Engine, Any, Stage]]:
     """The learner's configuration pointed at a fresh stage; every failure a clear message."""
-    config_file = engine.config_file_in(path) if path.exists() else None
+    if not path.exists():
+        raise UsageProblem(message("cli.not-found", RUN.lang, path=path))
+    config_file = configfile.locate(path)
     if config_file is None:
-        raise UsageProblem(message("cli.not-found", HELP_LANGUAGE, path=path))
+        raise UsageProblem(message("configfile.none", RUN.lang, folder=path.resolve(), names=", ".join(configfile.CONFIG_NAMES)))
     if stage_dir is not None and stage_dir.exists() and any(stage_dir.iterdir()):
-        raise UsageProblem(message("build.stage-not-empty", HELP_LANGUAGE, path=stage_dir))
+        raise UsageProblem(message("build.stage-not-empty", RUN.lang, path=stage_dir))
+    chosen = _engine(engine_name, config_file)
     try:
-        chosen = engine.find_engine(engine_name)
-        engine.quiet_engine_logs()
+        engine.quiet_engine_logs(chosen)
         with engine.staged(config_file, stage_dir, chosen, **overrides) as staged:
             yield staged
     except StageError as error:
-        _print_report(error.report, error.lang)
-        raise Refusal(message("build.nothing", error.lang)) from None
+        cli_report.print_report(error.report, RUN.of(error.lang))
+        raise Refusal(message("build.nothing", RUN.of(error.lang))) from None
     except engine.EngineError as error:
-        raise Refusal(message("build.engine-failed", HELP_LANGUAGE, detail=error)) from None
+        raise Refusal(message("build.engine-failed", RUN.lang, detail=error)) from None
 
 
-def _print_problems(report: Report, lang: str) -> None:
-    """Warnings of a portfolio that builds, grouped by file as `check` prints them."""
-    current: str | None = None
-    for problem in report.problems:
-        if problem.file != current:
-            current = problem.file
-            click.echo(click.style(problem.file, bold=True), err=True)
-        click.echo(_describe(problem, lang), err=True)
+def _engine(name: str | None, config_file: Path | None) -> engine.Engine:
+    """The engine to build with, or a refusal that says what to install."""
+    try:
+        return engine.find_engine(name, config_file)
+    except engine.NoEngine as error:
+        raise Refusal(error.describe(RUN.lang)) from None
 
 
-@main.command(help=_help("help.dossier"))
-@click.argument("path", default=".", type=click.Path(path_type=Path))
-@click.option("--pdf", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help=_help("help.pdf"))
-@click.option("--competence", "competences", multiple=True, metavar="ID", help=_help("dossier.help.competence"))
-@click.option("--depuis", "since", metavar="DATE", default=None, help=_help("dossier.help.depuis"))
-@click.option("--jusqu-a", "until", metavar="DATE", default=None, help=_help("dossier.help.jusqu-a"))
-def dossier(path: Path, output: Path, competences: tuple[str, ...], since: str | None, until: str | None) -> None:
+@command("dossier")
+@argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@option("--pdf", "output", key="help.pdf", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@option("--competence", "competences", key="dossier.help.competence", multiple=True, metavar="ID")
+@option("--depuis", "since", key="dossier.help.depuis", metavar="DATE", default=None)
+@option("--jusqu-a", "until", key="dossier.help.jusqu-a", metavar="DATE", default=None)
+@MOTEUR
+def dossier(path: Path, output: Path, competences: tuple[str, ...], since: str | None, until: str | None,
+            engine_name: str | None) -> None:
     selection = None
     if competences or since or until:
         try:
             selection = dossier_module.command_line(competences, since, until)
         except dossier_module.SelectionError as error:
-            raise UsageProblem(error.describe(HELP_LANGUAGE)) from None
+            raise UsageProblem(error.describe(RUN.lang)) from None
     with tempfile.TemporaryDirectory(prefix="cheminement-dossier-") as site, _environment(dossier_module.SELECTION_VARIABLE, selection):
-        with _staged_build(path, None, None, {"site_dir": site}) as (used, config, stage):
-            lang = stage.settings.lang
-            engine.build(used, config)
+        with _staged_build(path, None, engine_name, {"site_dir": site}) as (used, config, stage):
+            lang = RUN.of(stage.settings.lang)
+            _run_engine(used, config)
         page = Path(site) / "dossier" / "index.html"
         if not page.is_file():
             page = Path(site) / "dossier.html"
         if not page.is_file():
             raise Refusal(message("dossier.disabled", lang))
         try:
-            used = pdf.write_pdf(page, output)
+            printer = pdf.write_pdf(page, output)
         except pdf.NoEngine:
             raise Refusal(message("dossier.no-engine", lang)) from None
-    click.echo(message("dossier.written", lang, path=_shown(output), engine=used))
+    click.echo(message("dossier.written", lang, path=_shown(output), engine=printer))
 
 
 @contextlib.contextmanager
@@ -364,43 +451,45 @@ def _shard(value: str | None) -> tuple[int, int] | None:
     except ValueError:
         index = count = 0
     if not 1 <= index <= count:
-        raise UsageProblem(message("all.bad-shard", "fr"))
+        raise UsageProblem(message("all.bad-shard", RUN.lang))
     return index, count
 
 
-@main.command("build-all", help=_help("help.build-all"))
-@click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help=_help("help.out"))
-@click.option("--processus", "processes", type=click.IntRange(min=1), default=None,
-              help=_help("help.processes"))
-@click.option("--shard", default=None, help=_help("help.shard"))
-@click.option("--tout", "force", is_flag=True, help=_help("help.force"))
-@click.option("--index-seulement", "index_only", is_flag=True, help=_help("help.index-only"))
-@click.option("--delai", "seconds", type=click.FloatRange(min=0.1), default=300.0, show_default=True,
-              help=_help("help.delai"))
-@click.option("--memoire", "memory", type=click.IntRange(min=64), default=2048, show_default=True,
-              help=_help("help.memoire"))
+@command("build-all")
+@argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@option("--out", key="help.out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@option("--processus", "processes", key="help.processes", type=click.IntRange(min=1), default=None)
+@option("--shard", key="help.shard", default=None)
+@option("--tout", "force", key="help.force", is_flag=True)
+@option("--index-seulement", "index_only", key="help.index-only", is_flag=True)
+@option("--delai", "seconds", key="help.delai", type=click.FloatRange(min=0.1), default=300.0, show_default=True)
+@option("--memoire", "memory", key="help.memoire", type=click.IntRange(min=64), default=2048, show_default=True)
+@MOTEUR
 def build_all(root: Path, out: Path, processes: int | None, shard: str | None, force: bool, index_only: bool,
-              seconds: float, memory: int) -> None:
-    from . import institution as inst  # noqa: PLC0415
+              seconds: float, memory: int, engine_name: str | None) -> None:
+    from . import institution as inst  # noqa: PLC0415 - POSIX-only pieces, for this command alone
     from .sandbox import MIB, Limits  # noqa: PLC0415
 
     try:
         institution = inst.Institution.load(root)
     except inst.InstitutionError as error:
         raise UsageProblem(str(error)) from None
-    lang = institution.lang
+    lang = RUN.of(institution.lang)
     out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     outcomes: list[inst.Outcome] = []
     if not index_only:
-        jobs, others = inst.plan(root, out, institution, _shard(shard), force)
+        try:
+            chosen = engine.choose(engine_name)
+        except engine.NoEngine as error:
+            raise Refusal(error.describe(lang)) from None
+        jobs, others = inst.plan(root, out, institution, _shard(shard), force, chosen)
         processes = processes or os.cpu_count() or 1
         unchanged = sum(1 for o in others if o.status == "unchanged")
         click.echo(message("all.header", lang, count=len(jobs), skipped=unchanged, processes=processes))
         limits = Limits(seconds=seconds, memory=memory * MIB)
         with click.progressbar(length=len(jobs), label=message("all.progress", lang), file=sys.stderr) as bar:
-            outcomes = inst.run(jobs, processes, on_done=lambda _: bar.update(1), limits=limits)
+            outcomes = inst.run(jobs, processes, on_done=lambda _: bar.update(1), limits=limits, engine=chosen)
         outcomes = sorted(outcomes + others, key=lambda o: o.slug)
         _print_outcomes(outcomes, lang)
     listed = inst.write_index(out, institution)
@@ -414,44 +503,9 @@ def _print_outcomes(outcomes: list, lang: str) -> None:
     rows = [[o.slug, "–" if o.published is None else str(o.published), str(o.errors), str(o.warnings),
              f"{o.seconds:.1f} s", message(f"all.status.{o.status}", lang)] for o in outcomes]
     widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
-    for outcome, row in zip(outcomes, rows):
-        line = printable("  ".join(c.ljust(w) for c, w in zip(row, widths)))
-        click.echo(click.style(line, fg="red") if outcome.status == "failed" else line)
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    for outcome, row in zip(outcomes, rows, strict=True):
+        line = printable("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+        click.echo(style(line, fg="red") if outcome.status == "failed" else line)
         if outcome.detail:
             click.echo(f"    {printable(outcome.detail)}")
-
-
-def _print_report(report: Report, lang: str) -> None:
-    current: str | None = None
-    for problem in report.problems:
-        if problem.file != current:
-            current = problem.file
-            click.echo(click.style(printable(problem.file), bold=True))
-        click.echo(_describe(problem, lang))
-    counts = []
-    for kind in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE, Kind.COMPETENCE, Kind.RETOUR):
-        count = len(report.portfolio.of_kind(kind))
-        if count or kind is not Kind.RETOUR:
-            counts.append(plural(f"ui.count.{kind.value}", count, lang))
-    if report.problems:
-        click.echo("")
-    click.echo(
-        message(
-            "cli.summary", lang,
-            notes=", ".join(counts),
-            competences=len(report.portfolio.competences),
-            errors=len(report.errors),
-            warnings=len(report.warnings),
-        )
-    )
-
-
-def _describe(problem: Problem, lang: str) -> str:
-    is_error = problem.severity is Severity.ERROR
-    label = message("cli.error" if is_error else "cli.warning", lang)
-    where = message("cli.line", lang, line=problem.line) if problem.line else ""
-    head = click.style(label, fg="red" if is_error else "yellow", bold=True)
-    text = f"  {where + ' · ' if where else ''}{head} : {printable(problem.message(lang))}"
-    suggestion = problem.suggestion(lang)
-    return text + (f"\n      → {printable(suggestion)}" if suggestion else "")

@@ -1,4 +1,5 @@
-"""The plugin's options in mkdocs.yml, as a typed MkDocs `Config`.
+"""The plugin's options in mkdocs.yml, as a typed MkDocs `Config`, and what they mean in
+the terms of the core (`settings`, `since`, `dossier_selection`).
 
 Option names are French, like the format's keys, because learners write them.
 """
@@ -9,12 +10,21 @@ import datetime as dt
 import os
 import posixpath
 import re
+from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 
+from . import changes, manifest
+from . import dossier as dossier_module
+from .dates import PartialDate
 from .messages import language, message
 from .model import Kind
+from .settings import DossierSelection, Settings
+
+SINCE_VARIABLE = "CHEMINEMENT_DEPUIS"
 
 _PAGE_PATH = re.compile(r"[\w.-]+(?:/[\w.-]+)*\.md")
 
@@ -133,3 +143,77 @@ class CheminementConfig(Config):
 
     # Build the navigation (home, sections, timeline) when mkdocs.yml declares no `nav`.
     navigation = c.Type(bool, default=True)
+
+
+def settings(options: CheminementConfig, config: MkDocsConfig) -> Settings:
+    """Our options and MkDocs's, in the terms of the core."""
+    return Settings(
+        docs_dir=Path(config.docs_dir),
+        referentiel=Path(options.referentiel) if options.referentiel else None,
+        bibliography=Path(options.bibliographie) if options.bibliographie else None,
+        config_name=config_name(config),
+        bibliography_page=options.page_bibliographie,
+        folders={name: Kind(kind) for name, kind in options.dossiers.items()},
+        private_folders=tuple(options.dossiers_prives),
+        explicit_publication=options.publication == "explicite",
+        lang=options.langue or language(config.theme.get("language")),
+        competence_index=options.page_competences,
+        timeline_page=options.page_chronologie,
+        changes_page=options.page_nouveautes,
+        dossier_page=options.page_dossier if options.dossier else None,
+        review=options.relecture,
+        review_page=options.page_relecture,
+        repository=(options.depot, options.depot_branche, options.depot_dossier if options.depot_dossier is not None
+                    else docs_in_project(config)) if options.depot else None,
+        newest_first=options.ordre_chronologie == "recent",
+        profile=options.profil,
+        home_text=options.texte_accueil,
+        dossier_selection=dossier_selection(options, config),
+    )
+
+
+def since(options: CheminementConfig, config: MkDocsConfig, lang: str) -> changes.Since | None:
+    """The reference point of the "Nouveautés" page: a date or a previous manifest."""
+    value = os.environ.get(SINCE_VARIABLE) or (str(options.depuis) if options.depuis else None)
+    if not value:
+        return None
+    try:
+        date = PartialDate.parse(value)
+        return changes.Since(date=date.start, label=date.display(lang))
+    except ValueError:
+        pass
+    path = Path(value)
+    if not path.is_absolute():
+        path = Path(config.config_file_path or ".").parent / path
+    try:
+        return changes.Since(manifest=manifest.read(path), label=value)
+    except ValueError as error:
+        raise PluginError(message("since.invalid", lang, value=value, detail=manifest.in_language(error, lang))) from None
+
+
+def dossier_selection(options: CheminementConfig, config: MkDocsConfig, lang: str | None = None) -> DossierSelection:
+    """The dossier's selection: mkdocs.yml's, each key the command line gives replacing it.
+
+    With `lang`, a wrong one fails the build: the one place it matters is a build with a
+    dossier; `check` and the other commands read the settings too.
+    """
+    try:
+        return dossier_module.read_selection(options.selection_dossier,
+                                             os.environ.get(dossier_module.SELECTION_VARIABLE), config_name(config))
+    except dossier_module.SelectionError as error:
+        if lang is not None:
+            raise PluginError(error.describe(lang)) from None
+        return DossierSelection()
+
+
+def docs_in_project(config: MkDocsConfig) -> str:
+    """The docs folder as a path from mkdocs.yml's folder (`content`), "" when they coincide."""
+    project = Path(config.config_file_path or config.docs_dir).parent
+    relative = os.path.relpath(config.docs_dir, project)
+    return "" if relative == "." else Path(relative).as_posix()
+
+
+def config_name(config: MkDocsConfig) -> str:
+    """The configuration file as messages name it: `mkdocs.yml` (`build-all` hands in a
+    stand-in configuration that names none)."""
+    return os.path.basename(getattr(config, "config_file_path", None) or "mkdocs.yml")

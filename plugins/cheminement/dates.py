@@ -3,6 +3,10 @@
 A learner often remembers only the year of a job or the month of a training. A partial date
 sorts at the start of its period and is displayed as written ("mars 2025", not
 "1 mars 2025"), so the portfolio never claims a precision the learner did not give.
+
+A full date may carry a time (`2024-03-12T10:30`, as Obsidian's "Date & time" property
+writes it, or a YAML timestamp `2024-03-12 10:30:00+01:00`): the time is checked, then
+dropped. A portfolio tells what happened on which day; the hour adds nothing to a timeline.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache, total_ordering
 
 from babel.dates import format_date
+
 
 @lru_cache(maxsize=8192)
 def _display(year: int, month: int | None, day: int | None, lang: str) -> str:
@@ -30,6 +35,12 @@ def _display(year: int, month: int | None, day: int | None, lang: str) -> str:
 
 
 _ISO = re.compile(r"([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?")  # ASCII digits only
+# The time of a full date: `T10:30`, `t10:30:00.5`, ` 10:30:00 +01:00`, `T10:30Z` (ISO 8601
+# and YAML's timestamp, whose hour may have one digit and whose zone may follow a space).
+_TIME = re.compile(
+    r"(?:[Tt]|[ \t]+)(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,][0-9]+)?)?"
+    r"(?:[ \t]*(?:Z|z|[-+](?P<zone_hour>[0-9]{1,2})(?::?(?P<zone_minute>[0-9]{2}))?))?"
+)
 
 
 @total_ordering
@@ -50,10 +61,12 @@ class PartialDate:
             return cls(value.year, value.month, value.day)
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             raise ValueError(value)
-        match = _ISO.fullmatch(str(value).strip())
-        if not match:
+        text = str(value).strip()
+        match = _ISO.match(text)
+        if not match or (match.end() < len(text) and not (match.group(3) and _valid_time(text[match.end():]))):
             raise ValueError(value)
-        year, month, day = (int(part) if part else None for part in match.groups())
+        year = int(match.group(1))
+        month, day = (int(part) if part else None for part in match.groups()[1:])
         if month == 0 or day == 0:
             raise ValueError(value)
         # datetime.date validates month and day ranges, including 29 February.
@@ -94,6 +107,18 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso
+
+
+def _valid_time(text: str) -> bool:
+    """Whether `text` is the time part of a full date (see `_TIME`), with sensible values."""
+    match = _TIME.fullmatch(text)
+    if match is None:
+        return False
+    second = int(match.group("second") or 0)
+    zone_hour, zone_minute = int(match.group("zone_hour") or 0), int(match.group("zone_minute") or 0)
+    # A second of 60 is a leap second, which ISO 8601 allows.
+    return int(match.group("hour")) <= 23 and int(match.group("minute")) <= 59 and second <= 60 \
+        and zone_hour <= 23 and zone_minute <= 59
 
 
 YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100)  # years between labelled ticks on a time axis

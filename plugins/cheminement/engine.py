@@ -1,12 +1,15 @@
-"""Run the engine (MkDocs, or ProperDocs when that is what is installed) on a stage.
+"""Run the engine (MkDocs or ProperDocs, whichever is installed or asked for) on a stage.
 
-`cheminement build` and `cheminement dossier` publish through here: the portfolio is
+`cheminement build`, `dossier` and `build-all` publish through here: the portfolio is
 checked, its published part written to a stage (stage.py), and the engine builds the
-stage with the learner's own mkdocs.yml, its `docs_dir` pointed at the stage. Private
-notes are not in the stage, so no plugin, Markdown extension or theme can publish them.
+stage with the learner's own configuration file (properdocs.yml or mkdocs.yml), its
+`docs_dir` pointed at the stage. Private notes are not in the stage, so no plugin,
+Markdown extension or theme can publish them.
 
-This is an adapter: it imports the engine lazily, so the core stays engine-free and a
-machine with ProperDocs alone (the maintained 1.x fork) builds the same way.
+This is an adapter: it imports the engine lazily, so the core and the commands that need
+no engine (`check`, `schema`…) stay engine-free. ProperDocs, the maintained 1.x fork, runs
+our plugin unchanged: it answers `mkdocs.*` imports with its own modules. Zensical runs no
+MkDocs plugin at all, so it is refused with an explanation.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,14 +28,42 @@ from typing import Any
 
 import yaml
 
+from .messages import message
 from .stage import Stage, build_stage
 
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml", "properdocs.yaml")
 SNIPPETS = "pymdownx.snippets"
+ENGINES = ("mkdocs", "properdocs")
+PACKAGES = {"mkdocs": "mkdocs", "properdocs": "properdocs", "zensical": "zensical"}
+NAMES = {"mkdocs": "MkDocs", "properdocs": "ProperDocs", "zensical": "Zensical"}
 
 
 class EngineError(Exception):
     """The engine refused the configuration or failed to build; the message says why."""
+
+
+class NoEngine(Exception):
+    """No engine that runs our plugin can be loaded; `describe(lang)` says what to install.
+
+    `name` is the engine asked for (None: any); `detail` why an installed one failed to load.
+    """
+
+    def __init__(self, name: str | None = None, detail: str = "", other: str = "") -> None:
+        super().__init__(name or "")
+        self.name = name
+        self.detail = detail
+        self.other = other
+
+    def describe(self, lang: str) -> str:
+        if self.name == "zensical":
+            return message("moteur.zensical", lang)
+        if self.name is None:
+            return message("moteur.none", lang)
+        params = {"name": NAMES[self.name], "package": PACKAGES[self.name]}
+        if self.other:
+            return message("moteur.mixed", lang, other=NAMES.get(self.other, self.other), **params)
+        if self.detail:
+            return message("moteur.broken", lang, detail=self.detail, **params)
+        return message("moteur.missing", lang, **params)
 
 
 @dataclass
@@ -43,14 +75,39 @@ class Engine:
     exceptions: ModuleType
 
 
-def find_engine(preferred: str | None = None) -> Engine:
-    """MkDocs when installed (or asked for), else ProperDocs."""
-    names = [preferred] if preferred else ["mkdocs", "properdocs"]
-    for name in names:
-        if importlib.util.find_spec(name) is None:
-            continue
+def installed(name: str) -> bool:
+    """Whether the engine's package is there (nothing is imported to know it)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def choose(preferred: str | None = None, config_file: Path | None = None) -> str:
+    """The engine to run: the one asked for, else ProperDocs for a properdocs.yml, else
+    MkDocs when installed, else ProperDocs. Raises NoEngine when none can run."""
+    if preferred is not None:
+        if preferred not in ENGINES or not installed(preferred):
+            raise NoEngine(preferred)
+        return preferred
+    own = config_file is not None and config_file.name.startswith("properdocs.")
+    for name in ("properdocs", "mkdocs") if own else ENGINES:
+        if installed(name):
+            return name
+    raise NoEngine()
+
+
+def find_engine(preferred: str | None = None, config_file: Path | None = None) -> Engine:
+    """The chosen engine's modules, loaded (see `choose`)."""
+    name = choose(preferred, config_file)
+    loaded = sys.modules.get("mkdocs")
+    running = None if loaded is None else "properdocs" if loaded.__name__.startswith("properdocs") else "mkdocs"
+    if running not in (None, name):
+        # ProperDocs answers `mkdocs.*` imports (ours and Material's) with its own modules:
+        # one process runs one engine, never a mix of both.
+        raise NoEngine(name, other=running or "")
+    try:
         if name == "properdocs":
-            # ProperDocs aliases `mkdocs.*` imports (ours and Material's) to itself.
             importlib.import_module("properdocs.replacement")
         return Engine(
             name,
@@ -59,14 +116,8 @@ def find_engine(preferred: str | None = None) -> Engine:
             importlib.import_module(f"{name}.structure.files"),
             importlib.import_module(f"{name}.exceptions"),
         )
-    raise EngineError(f"no engine installed ({' or '.join(names)})")
-
-
-def config_file_in(path: Path) -> Path | None:
-    """The configuration file of a portfolio folder, or the file given."""
-    if path.is_file():
-        return path
-    return next((path / name for name in CONFIG_NAMES if (path / name).is_file()), None)
+    except ImportError as error:
+        raise NoEngine(name, detail=str(error)) from None
 
 
 def _failures(engine: Engine) -> tuple[type[BaseException], ...]:
@@ -114,7 +165,7 @@ def staged(config_file: Path, stage_dir: Path | None = None, engine: Engine | No
     Yields (engine, config, stage). The stage lives in `stage_dir` when given (kept, for
     inspection or another engine), else in a temporary folder removed afterwards.
     """
-    engine = engine or find_engine()
+    engine = engine or find_engine(None, config_file)
     source = load(engine, config_file, **overrides)
     settings = our_plugin(source).settings_for(source)
     settings.excluded = excluded_files(engine, source)
@@ -129,6 +180,7 @@ def staged(config_file: Path, stage_dir: Path | None = None, engine: Engine | No
             # The stage moves the portfolio, not its place in the repository.
             plugin.config["depot_dossier"] = settings.repository[2]
         _confine_snippets(config, stage)
+        _without_git_history(config)
         yield engine, config, stage
 
 
@@ -141,6 +193,20 @@ def build(engine: Engine, config: Any) -> None:
         raise EngineError(str(error) or type(error).__name__) from None
     finally:
         config.plugins.on_shutdown()
+
+
+# Plugins that read each page's git history (mkdocs-git-revision-date-localized,
+# -revision-date, -committers, -authors).
+GIT_HISTORY_PLUGINS = ("git-revision-date-localized", "git-revision-date", "git-committers", "git-authors")
+
+
+def _without_git_history(config: Any) -> None:
+    """The stage is a copy without history: these plugins would stop on it with a traceback,
+    or print the build date as if it were the page's. The staged build leaves them out (the
+    pages show no date); `mkdocs build` on the portfolio itself keeps them."""
+    for name, plugin in config.plugins.items():
+        if name.rsplit("/", 1)[-1] in GIT_HISTORY_PLUGINS and "enabled" in plugin.config:
+            plugin.config["enabled"] = False
 
 
 def _confine_snippets(config: Any, stage: Stage) -> None:
@@ -175,6 +241,6 @@ def write_stage_config(stage: Stage, source: Any) -> Path:
     return target
 
 
-def quiet_engine_logs() -> None:
+def quiet_engine_logs(engine: Engine) -> None:
     """Our own command prints the outcome; the engine's INFO lines are noise there."""
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    logging.getLogger(engine.name).setLevel(logging.WARNING)

@@ -28,7 +28,7 @@ from . import schema
 from .messages import Term
 from .model import fold
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _FENCE_OPEN = re.compile(r"---[ \t]*")
@@ -58,7 +58,7 @@ MAX_YAML_DEPTH = 32  # nested lists and mappings
 MAX_NUMBER_DIGITS = 4000  # Python refuses to convert longer integers (ValueError)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """Safe loader (C-accelerated when available) with YAML 1.2-like scalars."""
 
 
@@ -355,6 +355,48 @@ def is_note_key(key: str, aliases: bool = True) -> bool:
     if folded in schema.VISIBILITY_LOOKALIKES or folded in schema.FOREIGN_VISIBILITY_KEYS:
         return True
     return bool(difflib.get_close_matches(folded, schema.VISIBILITY_LOOKALIKES, n=1, cutoff=0.75))
+
+
+def unfenced_key(doc: Document) -> SyntaxProblem | None:
+    """The first of our keys written without `---` fences, if any.
+
+    MkDocs reads `key: value` lines at the top of a file as metadata (MultiMarkdown style)
+    and we would read them as text: the same file, two readings. `visibilite: prive` among
+    the first lines, fences forgotten or mistyped, must not publish the note. A line of the
+    file's head (before the first prose) counts when its key is one of ours or looks like a
+    visibility key, so a page that starts with "Attention: …" is left alone. English
+    aliases (`title`, `location`) count on the first key line only: further down they are
+    as likely another tool's keys (a redirect's `location`), left as text.
+    """
+    if doc.has_front_matter:
+        return None
+    keys = [line for line in head_lines(doc.body.split("\n")) if line.key]
+    for index, line in enumerate(keys):
+        if is_note_key(line.key, aliases=index == 0):
+            return SyntaxProblem("frontmatter-unfenced", doc.body_line + line.number - 1, {"key": line.key})
+    return None
+
+
+# Invisible characters that break lines or drive terminals (U+0085 NEL, U+2028…): YAML reads
+# them, but no value can be written back or shown as it was typed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def control_characters(meta: dict[str, Any]) -> list[tuple[str, str]]:
+    """The keys whose value holds an invisible control character, with its code (`U+0085`)."""
+    found = []
+    for key, value in meta.items():
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend([*item.keys(), *item.values()])
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str) and (match := _CONTROL.search(item)):
+                found.append((key, f"U+{ord(match.group()):04X}"))
+                break
+    return found
 
 
 def misplaced_front_matter(lines: list[str]) -> SyntaxProblem | None:

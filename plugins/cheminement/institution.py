@@ -1,7 +1,7 @@
 """Many portfolios, one static site: `cheminement build-all`.
 
-ROOT holds one portfolio per sub-folder, written by learners the institution does not
-control. Each is built by a child process with limits (sandbox.py, isolated.py) into a
+ROOT holds one portfolio per sub-folder (with a properdocs.yml, a mkdocs.yml, or notes
+only), written by learners the institution does not control. Each is built by a child process with limits (sandbox.py, isolated.py) into a
 temporary folder, and swapped into SITE/<slug>/ only when the build succeeded, so a broken
 or hostile portfolio never stops the others nor replaces its last good site. A portfolio
 whose inputs did not change since its last good build is skipped (content hash). The
@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -30,8 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .model import is_markdown
+from .configfile import CONFIG_NAMES, OPTIONS
 from .messages import message
+from .model import is_markdown
 from .scan import is_utf8
 
 if TYPE_CHECKING:
@@ -87,16 +89,14 @@ class Institution:
             colours={str(k): str(v) for k, v in (data.get("couleurs") or {}).items()},
             footer=str(data.get("pied_de_page") or ""),
             legal_notice=str(data.get("mentions_legales") or ""),
-            defaults=data.get("mkdocs") if isinstance(data.get("mkdocs"), dict) else {},
+            defaults=defaults if isinstance(defaults := data.get("mkdocs"), dict) else {},
             required={"indexation": False, "services_tiers": False, "fichiers_actifs": False,
                       **(data.get("obligatoire") or {})},
             lang=str(data.get("langue") or "fr"),
         )
         if institution.logo is not None and not institution.logo.is_file():
             raise InstitutionError(f"{path}: logo {institution.logo} not found")
-        from .config import CheminementConfig  # noqa: PLC0415
-
-        unknown = sorted(set(institution.required) - set(CheminementConfig().keys()))
+        unknown = sorted(set(institution.required) - set(OPTIONS))
         if unknown:
             raise InstitutionError(f"{path}: obligatoire: unknown plugin option(s) {', '.join(unknown)}")
         return institution
@@ -185,7 +185,8 @@ def survey(root: Path, reserved: frozenset[str] = frozenset()) -> tuple[list[str
 
 
 def _holds_portfolio(folder: Path) -> bool:
-    return (folder / "mkdocs.yml").exists() or (folder / "portfolio").is_dir() or any(
+    """A configuration file (properdocs.yml or mkdocs.yml), a `portfolio/` folder or notes."""
+    return any((folder / name).exists() for name in CONFIG_NAMES) or (folder / "portfolio").is_dir() or any(
         is_markdown(name) for name in os.listdir(folder)
     )
 
@@ -199,7 +200,7 @@ def in_shard(slug: str, shard: tuple[int, int] | None) -> bool:
 
 
 def _versions() -> str:
-    names = ("mkdocs-cheminement", "mkdocs", "mkdocs-material")
+    names = ("mkdocs-cheminement", "mkdocs", "properdocs", "mkdocs-material")
     found = []
     for name in names:
         try:
@@ -313,9 +314,12 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 def plan(root: Path, out: Path, institution: Institution, shard: tuple[int, int] | None,
-         force: bool) -> tuple[list[Job], list[Outcome]]:
-    """The builds to run, and the portfolios skipped (unchanged) or refused."""
-    fingerprint = institution.fingerprint()
+         force: bool, engine: str = "mkdocs") -> tuple[list[Job], list[Outcome]]:
+    """The builds to run, and the portfolios skipped (unchanged) or refused.
+
+    The engine is part of what a build depends on: another one rebuilds every portfolio.
+    """
+    fingerprint = f"{institution.fingerprint()}:{engine}"
     out = out.resolve()
     reserved = frozenset({"index.html"} | ({institution.logo.name.lower()} if institution.logo else set()))
     slugs, refused = survey(root, reserved)
@@ -341,18 +345,17 @@ def plan(root: Path, out: Path, institution: Institution, shard: tuple[int, int]
 
 
 def run(jobs: list[Job], processes: int, on_done: Callable[[Outcome], None] | None = None,
-        limits: Limits | None = None) -> list[Outcome]:
-    """Build in child processes, `processes` at a time; `on_done(outcome)` as each finishes."""
+        limits: Limits | None = None, engine: str = "mkdocs") -> list[Outcome]:
+    """Build in child processes, `processes` at a time, with `engine` (mkdocs or properdocs);
+    `on_done(outcome)` as each finishes."""
     from .sandbox import Limits, run_all  # noqa: PLC0415
 
-    return run_all(jobs, processes, limits or Limits(), on_done)
+    return run_all(jobs, processes, limits or Limits(), on_done, engine)
 
 
 def write_index(out: Path, institution: Institution) -> int:
     """SITE/index.html: the listed portfolios, with name, programme and last update only."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: PLC0415
-
-    from . import theme  # noqa: PLC0415
 
     entries = []
     for folder in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")):
@@ -361,7 +364,8 @@ def write_index(out: Path, institution: Institution) -> int:
             entries.append({"slug": folder.name, "name": str(state.get("name") or folder.name),
                             "programme": str(state.get("programme") or ""), "built": str(state.get("built") or "")})
     entries.sort(key=lambda e: e["name"].lower())
-    theme_dir = Path(theme.__file__).parent
+    # The theme package is `themes/cheminement` in the repository: found by name, not by path.
+    theme_dir = Path(str(importlib.import_module(f"{__package__}.theme").__file__)).parent
     env = Environment(loader=FileSystemLoader(str(theme_dir)), autoescape=select_autoescape(default=True))
     lang = institution.lang
     html = env.get_template("cheminement/annuaire.html").render(

@@ -1,13 +1,14 @@
 """One learner's portfolio, built inside a child process that `build-all` started and limits.
 
 `python -I -m cheminement.isolated JOB.json` runs here. Everything that touches the
-learner's files happens in this process: reading their mkdocs.yml through the allow-list
-(learner.py), checking and staging the portfolio (stage.py), building the stage with
-MkDocs. The parent gave it an emptied environment (no CI token to copy), a scratch HOME,
-and a time limit; the first thing it does is to cap its own memory and file sizes, before
-it reads a byte of the learner's. MkDocs never sees the learner's mkdocs.yml: it builds a
-configuration written here from validated values, so no hook, plugin, Markdown extension
-or template of the learner's runs or reads anything.
+learner's files happens in this process: reading their properdocs.yml or mkdocs.yml
+through the allow-list (learner.py), checking and staging the portfolio (stage.py),
+building the stage with the engine the parent chose (MkDocs or ProperDocs). The parent
+gave it an emptied environment (no CI token to copy), a scratch HOME, and a time limit;
+the first thing it does is to cap its own memory and file sizes, before it reads a byte of
+the learner's. The engine never sees the learner's file: it builds a configuration written
+here from validated values, so no hook, plugin, Markdown extension or template of the
+learner's runs or reads anything.
 
 The outcome goes to a JSON file that the parent reads; the site goes to the staging
 folder that the parent swaps in.
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .engine import Engine
     from .settings import Settings
     from .stage import Stage
 
@@ -54,7 +56,7 @@ def main(argv: list[str]) -> int:
     try:
         result = build(job)
     except MemoryError:
-        os._exit(EXIT_MEMORY)  # noqa: SLF001 - nothing more can be allocated to report it
+        os._exit(EXIT_MEMORY)  # nothing more can be allocated to report it
     except Exception as error:  # noqa: BLE001 - an unexpected failure is this learner's outcome
         traceback.print_exc()
         result = {"status": "failed", "errors": 1, "detail": f"{type(error).__name__}: {error}"}
@@ -74,11 +76,17 @@ class _Records(logging.Handler):
 
 
 def build(job: dict[str, Any]) -> dict[str, Any]:
-    from .institution import Institution  # noqa: PLC0415 - after the limits are set
+    from .engine import NoEngine, find_engine  # noqa: PLC0415 - after the limits are set
+    from .institution import Institution  # noqa: PLC0415
     from .learner import Refused, read_learner  # noqa: PLC0415
     from .stage import StageError, build_stage  # noqa: PLC0415
     from .stage_config import check_files, settings_for, write_config  # noqa: PLC0415
 
+    try:
+        # First: ProperDocs must answer the `mkdocs.*` imports that our plugin makes below.
+        engine = find_engine(str(job.get("engine") or "mkdocs"))
+    except NoEngine as error:
+        return {"status": "failed", "errors": 1, "detail": error.describe(str(job["institution"].get("lang") or "fr"))}
     institution = Institution.from_dict(job["institution"])
     folder, scratch, lang = Path(job["folder"]), Path(job["scratch"]), institution.lang
     try:
@@ -98,11 +106,11 @@ def build(job: dict[str, Any]) -> dict[str, Any]:
                 "detail": _detail(lines, ignored)}
     config_file = write_config(scratch, job["slug"], learner, institution, stage, options)
     records = _Records()
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(engine.name)
     logger.addHandler(records)
-    failure = _run_mkdocs(config_file, Path(job["staging"]))
+    failure = _run_engine(engine, config_file, Path(job["staging"]))
     # Our plugin logs the stage's problems again; the source report already counted them.
-    others = [r for r in records.records if not r.name.startswith("mkdocs.plugins.cheminement")]
+    others = [r for r in records.records if not r.name.startswith(f"{engine.name}.plugins.cheminement")]
     warnings = len(stage.report.warnings) + sum(1 for r in others if r.levelno == logging.WARNING)
     if failure is not None:
         logged = [line for r in records.records if r.levelno >= logging.ERROR for line in r.getMessage().splitlines()]
@@ -140,22 +148,15 @@ def audit_site(stage: Stage, settings: Settings, site: Path, lang: str) -> str |
     return message("institution.leak", lang, count=len(leaks), site_file=leaks[0].site_file, source=leaks[0].canary.source)
 
 
-def _run_mkdocs(config_file: Path, staging: Path) -> str | None:
+def _run_engine(engine: Engine, config_file: Path, staging: Path) -> str | None:
     """Build the stage's configuration into `staging`; the error's text when it failed."""
-    from mkdocs.commands.build import build  # noqa: PLC0415
-    from mkdocs.config import load_config  # noqa: PLC0415
-    from mkdocs.exceptions import Abort, MkDocsException  # noqa: PLC0415
+    from .engine import EngineError, build, load  # noqa: PLC0415
 
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        config = load_config(config_file=str(config_file), site_dir=str(staging))
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
-    except (Abort, MkDocsException, OSError) as error:
-        return str(error) or type(error).__name__
+        build(engine, load(engine, config_file, site_dir=str(staging)))
+    except EngineError as error:
+        return str(error)
     return None
 
 

@@ -1,4 +1,4 @@
-"""What a learner's mkdocs.yml may set in an institution build: an allow-list.
+"""What a learner's mkdocs.yml (or properdocs.yml) may set in an institution build: an allow-list.
 
 An institution builds hundreds of folders it did not write. A mkdocs.yml is code in
 disguise: `hooks:` and plugins run Python, Markdown extensions and `theme.custom_dir` read
@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from .appearance import CONTROL, MAX_TEXT, AppearanceChecks, escape, is_plain_relative, single
+from .configfile import CONFIG_NAMES
 from .dates import PartialDate
 from .messages import message
 from .model import Kind
@@ -74,7 +75,7 @@ def read_yaml(path: Path, shown: str, lang: str) -> Any:
         raise Refused(message("institution.config-unreadable", lang, file=shown, detail=error.strerror or error)) from None
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise Refused(message("institution.yaml-alias", lang, file=shown, line=line))
             tag = getattr(event, "tag", None)
@@ -94,37 +95,45 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def default_docs(folder: Path) -> Path:
-    """Without a mkdocs.yml: `portfolio/` when there is one, else the folder itself."""
+    """Without a configuration file: `portfolio/` when there is one, else the folder itself."""
     candidate = folder / "portfolio"
     return candidate if candidate.is_dir() and not candidate.is_symlink() else folder
 
 
+def config_file_of(folder: Path) -> Path | None:
+    """The learner's configuration file, in ProperDocs' order of names (properdocs.yml
+    first); a symbolic link counts, so that it is refused rather than passed over."""
+    return next((folder / name for name in CONFIG_NAMES if (folder / name).exists() or (folder / name).is_symlink()), None)
+
+
 def read_learner(folder: Path, lang: str) -> LearnerConfig:
     """The allow-listed settings of the portfolio in `folder` (raises Refused)."""
-    config_file = folder / "mkdocs.yml"
-    if not config_file.exists() and not config_file.is_symlink():
+    config_file = config_file_of(folder)
+    if config_file is None:
         return LearnerConfig(docs_dir=Path(os.path.realpath(default_docs(folder))), name=folder.name)
+    shown = config_file.name
     if config_file.is_symlink() or not config_file.is_file():
-        raise Refused(message("institution.config-symlink", lang, file="mkdocs.yml"))
-    data = read_yaml(config_file, "mkdocs.yml", lang)
+        raise Refused(message("institution.config-symlink", lang, file=shown))
+    data = read_yaml(config_file, shown, lang)
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise Refused(message("institution.config-not-mapping", lang, file="mkdocs.yml"))
-    return _Reader(folder, data, lang).read()
+        raise Refused(message("institution.config-not-mapping", lang, file=shown))
+    return _Reader(folder, data, lang, shown).read()
 
 
 class _Reader(AppearanceChecks):
     """One pass over a learner's mkdocs.yml: keep, check and escape, or drop and name."""
 
-    def __init__(self, folder: Path, data: dict[Any, Any], lang: str) -> None:
+    def __init__(self, folder: Path, data: dict[Any, Any], lang: str, file: str = "mkdocs.yml") -> None:
         self.folder = folder
         self.data = data
         self.lang = lang
+        self.file = file  # the configuration file's name, as messages show it
         self.result = LearnerConfig(docs_dir=folder)
 
     def refuse(self, key: str, detail: str) -> Refused:
-        return Refused(message("institution.bad-value", self.lang, file="mkdocs.yml", key=key, detail=detail))
+        return Refused(message("institution.bad-value", self.lang, file=self.file, key=key, detail=detail))
 
     def read(self) -> LearnerConfig:
         handlers = {
@@ -216,10 +225,10 @@ class _Reader(AppearanceChecks):
         if not isinstance(value, str) or not value.strip() or "\0" in value:
             raise self.refuse(key, message("institution.expected-path", self.lang))
         if os.path.isabs(value) or value.startswith("~"):
-            raise Refused(message("institution.outside", self.lang, file="mkdocs.yml", key=key, value=value))
+            raise Refused(message("institution.outside", self.lang, file=self.file, key=key, value=value))
         path = self.folder / value
         if not inside(path, self.folder):
-            raise Refused(message("institution.outside", self.lang, file="mkdocs.yml", key=key, value=value))
+            raise Refused(message("institution.outside", self.lang, file=self.file, key=key, value=value))
         return Path(os.path.realpath(path))
 
     def docs_dir(self, key: str, value: object) -> None:
@@ -231,7 +240,7 @@ class _Reader(AppearanceChecks):
     def page(self, key: str, value: object) -> str:
         """A generated page's source path: relative, `.md`, never climbing out."""
         if not isinstance(value, str) or not is_plain_relative(value) or not value.endswith(".md"):
-            raise Refused(message("institution.bad-page", self.lang, file="mkdocs.yml", key=key, value=value))
+            raise Refused(message("institution.bad-page", self.lang, file=self.file, key=key, value=value))
         return value
 
     # -- Our plugin's options --------------------------------------------------------------------

@@ -9,14 +9,13 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypedDict
 
 from . import engine_meta, frontmatter, schema
-from .mdsource import strip_comments
-from .referentiel import load_referentiel
-from .scan import path_problem, scan_portfolio, unreadable_problem
 from .dates import PartialDate
+from .mdsource import strip_comments
+from .messages import Term, message
 from .model import (
     MARKDOWN_SUFFIXES,
     CompetencePage,
@@ -36,13 +35,16 @@ from .model import (
     is_markdown,
     markdown_stem,
 )
-from .messages import Term, message
+from .referentiel import load_referentiel
+from .scan import is_editor_file, path_problem, scan_portfolio, unreadable_problem
+from .schema import Field, Value
 from .settings import Settings
 
 _ID = re.compile(r"[\w][\w.-]*")
 _HEADING = re.compile(r"#\s+(.+?)\s*#*\s*$")
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
-_URL = re.compile(r"https?://[^\s/]+\S*")
+_URL = re.compile(schema.URL_PATTERN)
+_VISIBILITY = next(f for f in schema.FIELDS if f.key == "visibilite")
 
 Suggestion = tuple[str, dict[str, Any]]
 
@@ -176,9 +178,10 @@ class _Reader:
         if self.meta.get(key) not in (None, ""):
             return True
         kind = Term(f"kind.{self.kind.value}") if self.kind else ""
+        entry = schema.field_of(self.kind, key)
         self.error(
             "missing-key", self.line(key), {"key": key, "kind": kind},
-            _fix("missing-key.fix", key=key, example=schema.EXAMPLES.get(key, "…")),
+            _fix("missing-key.fix", key=key, example=entry.example if entry else "…"),
         )
         return False
 
@@ -192,26 +195,27 @@ class _Reader:
             self.error("bad-date", self.line(key), {"key": key, "value": _shown(value)}, _fix("bad-date.fix"))
             return None
 
-    def end_date(self) -> tuple[PartialDate | None, bool]:
-        value = self.meta.get("fin")
-        if isinstance(value, str) and fold(value) in schema.ONGOING:
+    def end_date(self, entry: Field) -> tuple[PartialDate | None, bool]:
+        """A date, or one of `entry.choices` (« en cours »): then no date, and ongoing."""
+        value = self.meta.get(entry.key)
+        if isinstance(value, str) and fold(value) in entry.choices:
             return None, True
         if value is None:
             return None, False
         try:
             return PartialDate.parse(value), False
         except ValueError:
-            self.error("bad-date", self.line("fin"), {"key": "fin", "value": _shown(value)}, _fix("bad-end-date.fix"))
+            self.error("bad-date", self.line(entry.key), {"key": entry.key, "value": _shown(value)}, _fix("bad-end-date.fix"))
             return None, False
 
-    def choice(self, key: str, choices: Iterable[str]) -> str | None:
-        value = self.meta.get(key)
+    def choice(self, entry: Field) -> str | None:
+        """The value meant by one of `entry.choices`' spellings (`Bénévolat` -> `benevolat`)."""
+        value = self.meta.get(entry.key)
         if value is None:
             return None
-        choices = tuple(choices)
-        if isinstance(value, str) and fold(value) in choices:
-            return fold(value)
-        self.unknown_choice(key, value, choices)
+        if isinstance(value, str) and fold(value) in entry.choices:
+            return entry.choices[fold(value)]
+        self.unknown_choice(entry.key, value, entry.values)
         return None
 
     def unknown_choice(self, key: str, value: object, choices: Iterable[str]) -> None:
@@ -239,11 +243,12 @@ class _Reader:
         declared: Visibility | None = None
         value = self.meta.get("visibilite")
         if value is not None:
+            entry = _VISIBILITY
             folded = fold(value) if isinstance(value, str) else ""
-            if folded in schema.VISIBILITY_VALUES:
-                declared = Visibility(schema.VISIBILITY_VALUES[folded])
+            if folded in entry.choices:
+                declared = Visibility(entry.choices[folded])
             else:
-                self.unknown_choice("visibilite", value, ("public", "prive"))
+                self.unknown_choice(entry.key, value, entry.values)
                 # Fail closed: a visibility we cannot read must not publish the note.
                 declared = Visibility.PRIVATE
         draft = self.boolean("draft")
@@ -308,6 +313,44 @@ class _Reader:
         self.bad_type("competences", "type.competences", value, "competences: {ecoute-active: Maîtrise}")
         return []
 
+    def statuses(self, entry: Field) -> list[Ref]:
+        """`competences` of a feedback note: ids, each with a status of `entry.choices`
+        (`relue` when none is given)."""
+        found = []
+        for ref in self.competences():
+            status = entry.choices.get(fold(str(ref.level))) if ref.level is not None else entry.values[0]
+            if status is None:
+                self.unknown_choice_at(ref.line, entry.key, ref.level, entry.values)
+            found.append(Ref(ref.id, ref.line, status))
+        return found
+
+    def url(self, key: str) -> str | None:
+        value = self.text(key)
+        if not value:
+            return None
+        if not _URL.fullmatch(value):
+            self.error("bad-url", self.line(key), {"value": _shown(value)}, _fix("bad-url.fix"))
+            return None
+        return value
+
+    def read(self, entry: Field) -> Any:
+        """`entry`'s value as its type reads it; problems recorded, a neutral value when unusable.
+
+        Levels are checked against the référentiel's scale (check.py), the visibility by
+        `visibility()` (it fails closed), the profile by profile.py: their values as written.
+        """
+        by_key: dict[Value, Callable[[str], Any]] = {
+            Value.TEXT: self.text, Value.ID: self.text, Value.DOMAIN: self.text, Value.PATH: self.text,
+            Value.TEXTS: self.texts, Value.DATE: self.date, Value.BOOLEAN: self.boolean, Value.REFS: self.refs,
+            Value.URL: self.url, Value.COMPETENCES: lambda _: self.competences(),
+        }
+        by_field: dict[Value, Callable[[Field], Any]] = {
+            Value.END_DATE: self.end_date, Value.CHOICE: self.choice, Value.STATUSES: self.statuses,
+        }
+        if entry.value in by_field:
+            return by_field[entry.value](entry)
+        return by_key.get(entry.value, self.meta.get)(entry.key)
+
 
 def title_from_body(body: str) -> str:
     for line in body.split("\n"):
@@ -318,19 +361,40 @@ def title_from_body(body: str) -> str:
     return ""
 
 
-def _kind_of(path: str, meta: dict[str, Any], reader_meta: dict[str, Any], settings: Settings) -> tuple[Kind | None, str | None]:
-    """A note's kind from its `type` key or its top-level folder; also the parcours type."""
+def _kind_of(path: str, meta: dict[str, Any], settings: Settings) -> Kind | None:
+    """A note's kind from its `type` key (a kind or a parcours type) or its top-level folder."""
     top = path.split("/", 1)[0] if "/" in path else ""
     folder_kind = settings.kind_of_folder(top) if top else None
-    if markdown_stem(path) == "index" and "type" not in reader_meta:
-        return None, None  # a section's introduction, not a note
-    value = reader_meta.get("type")
+    if markdown_stem(path) == "index" and "type" not in meta:
+        return None  # a section's introduction, not a note
+    value = meta.get("type")
     folded = fold(value) if isinstance(value, str) else None
     if folded in schema.KIND_NAMES:
-        return schema.KIND_NAMES[folded], None
+        return schema.KIND_NAMES[folded]
     if folded in schema.PARCOURS_TYPES and folder_kind in (None, Kind.PARCOURS):
-        return Kind.PARCOURS, folded
-    return folder_kind, None
+        return Kind.PARCOURS
+    return folder_kind
+
+
+class _PageFields(TypedDict):
+    path: str
+    title: str
+    body: str
+    body_line: int
+    visibility: Visibility | None
+    meta: dict[str, Any]
+    lines: dict[tuple[str | int, ...], int]
+    engine_meta: dict[str, Any]
+
+
+class _NoteFields(_PageFields):
+    kind: Kind
+    id: str
+    summary: str
+    tags: list[str]
+    aliases: list[str]
+    featured: bool
+    in_dossier: bool
 
 
 def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, list[Problem]]:
@@ -350,8 +414,7 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
     # every build, staged or not, shows the same; line breaks kept for the line numbers, and
     # the blog's `<!-- more -->` kept for Material.
     doc.body = strip_comments(doc.body, html_comments=True, keep_lines=True, keep_separator=True)
-    probe = _Reader(path, doc, None)
-    kind, parcours_type = _kind_of(path, doc.meta, probe.meta, settings)
+    kind = _kind_of(path, _Reader(path, doc, None).meta, settings)
     reader = _Reader(path, doc, kind)
     title = reader.text("titre") or title_from_body(doc.body)
     if not title and kind is Kind.RETOUR:
@@ -359,15 +422,9 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
     visibility = reader.visibility()
     if not _suffix_is_rendered(path, reader) or _unfenced_front_matter(doc, reader) or _control_characters(reader):
         visibility = Visibility.PRIVATE
-    common = dict(
-        path=path,
-        title=title,
-        body=doc.body,
-        body_line=doc.body_line,
-        visibility=visibility,
-        meta=reader.meta,
-        lines=reader.lines,
-        engine_meta=_engine_meta(reader, title),
+    page = _PageFields(
+        path=path, title=title, body=doc.body, body_line=doc.body_line, visibility=visibility,
+        meta=reader.meta, lines=reader.lines, engine_meta=_engine_meta(reader, title),
     )
     if "type" in reader.meta and not isinstance(reader.meta["type"], str):
         reader.bad_type("type", "type.text", reader.meta["type"], "type: recit")
@@ -375,86 +432,60 @@ def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, l
         if "type" in reader.meta and isinstance(reader.meta["type"], str):
             reader.unknown_choice("type", reader.meta["type"], tuple(schema.KIND_NAMES) + schema.PARCOURS_TYPES)
         reader.check_unknown_keys()
-        return Page(**common), reader.problems
+        return Page(**page), reader.problems
+    note = _note(reader, kind, page, settings)
+    reader.check_unknown_keys()
+    return note, reader.problems
 
+
+def _note(reader: _Reader, kind: Kind, page: _PageFields, settings: Settings) -> Note:
+    """A note of `kind`: every key of the kind read by its type (schema.FIELDS), then checked
+    across keys (an end before the start, a trace without its file or link)."""
+    path = page["path"]
     note_id = reader.text("id") or markdown_stem(path)
     if not _ID.fullmatch(note_id):
         reader.error("bad-id", reader.line("id"), {"id": note_id}, _fix("bad-id.fix", example=slug_example(note_id)))
-    if not title and kind is not Kind.COMPETENCE:  # a competence page may take the référentiel's
+    if not page["title"] and kind is not Kind.COMPETENCE:  # a competence page may take the référentiel's
         reader.error("missing-title", None, {"kind": Term(f"kind.{kind.value}")}, _fix("missing-title.fix"))
-    for key in schema.REQUIRED_KEYS[kind]:
+    for key in schema.required_keys(kind):
         reader.required(key)
-    note_fields = dict(
-        common,
-        kind=kind,
-        id=note_id,
-        summary=reader.text("resume"),
-        tags=reader.texts("tags"),
-        aliases=reader.texts("aliases"),
-        featured=bool(reader.boolean("a_la_une")),
-        in_dossier=bool(reader.boolean("dossier")),
+    values = {entry.key: reader.read(entry) for entry in schema.fields_of(kind)}
+    sources = schema.ANY_OF_REQUIRED.get(kind, ())
+    if sources and not any(reader.text(key) for key in sources):
+        line = next((reader.line(key) for key in sources if reader.line(key)), None)
+        reader.error("trace-without-source", line, {}, _fix("trace-without-source.fix"))
+    common = _NoteFields(
+        **page, kind=kind, id=note_id, summary=values["resume"], tags=values["tags"], aliases=values["aliases"],
+        featured=bool(values["a_la_une"]), in_dossier=bool(values["dossier"]),
     )
-    note: Note
     if kind is Kind.PARCOURS:
-        if parcours_type is None and "type" in reader.meta:
-            parcours_type = reader.choice("type", schema.PARCOURS_TYPES)
-        end, ongoing = reader.end_date()
-        note = Parcours(
-            **note_fields,
-            competences=reader.competences(),
-            type=parcours_type,
-            organisation=reader.text("organisation"),
-            place=reader.text("lieu"),
-            start=reader.date("debut"),
-            end=end,
-            ongoing=ongoing,
+        return _parcours(reader, common, values)
+    if kind is Kind.RECIT:
+        return Recit(**common, competences=values["competences"], date=values["date"], parcours=values["parcours"],
+                     traces=values["traces"], model=values["modele"])
+    if kind is Kind.TRACE:
+        return Trace(**common, competences=values["competences"], date=values["date"],
+                     file=_trace_file(reader, values["fichier"], path, settings), link=values["lien"],
+                     description=values["description"])
+    if kind is Kind.RETOUR:
+        about = values["sur"]
+        return Retour(**common, competences=values["competences"], author=values["auteur"], date=values["date"],
+                      about=about[0] if about else None, review=bool(values["relecture"]))
+    return CompetencePage(**common, domain=values["domaine"], description=values["description"],
+                          level=values["niveau"], target=values["objectif"])
+
+
+def _parcours(reader: _Reader, common: _NoteFields, values: dict[str, Any]) -> Parcours:
+    end, ongoing = values["fin"]
+    note = Parcours(**common, competences=values["competences"], type=values["type"],
+                    organisation=values["organisation"], place=values["lieu"], start=values["debut"],
+                    end=end, ongoing=ongoing)
+    if note.start and note.end and note.end.start < note.start.start:
+        reader.error(
+            "end-before-start", reader.line("fin"),
+            {"start": note.start.iso, "end": note.end.iso}, _fix("end-before-start.fix"),
         )
-        if note.start and note.end and note.end.start < note.start.start:
-            reader.error(
-                "end-before-start", reader.line("fin"),
-                {"start": note.start.iso, "end": note.end.iso}, _fix("end-before-start.fix"),
-            )
-    elif kind is Kind.RECIT:
-        note = Recit(
-            **note_fields,
-            competences=reader.competences(),
-            date=reader.date("date"),
-            parcours=reader.refs("parcours"),
-            traces=reader.refs("traces"),
-            model=reader.choice("modele", schema.REFLECTION_MODELS),
-        )
-    elif kind is Kind.TRACE:
-        note = Trace(
-            **note_fields,
-            competences=reader.competences(),
-            date=reader.date("date"),
-            file=_trace_file(reader, path, settings),
-            link=_trace_link(reader),
-            description=reader.text("description"),
-        )
-        if not reader.text("fichier") and not reader.text("lien"):
-            line = reader.line("fichier") or reader.line("lien")
-            reader.error("trace-without-source", line, {}, _fix("trace-without-source.fix"))
-    elif kind is Kind.RETOUR:
-        about = reader.refs("sur")
-        note = Retour(
-            **note_fields,
-            competences=_feedback_statuses(reader),
-            author=reader.text("auteur"),
-            date=reader.date("date"),
-            about=about[0] if about else None,
-            review=bool(reader.boolean("relecture")),
-        )
-    else:
-        note = CompetencePage(
-            **note_fields,
-            domain=reader.text("domaine"),
-            description=reader.text("description"),
-            level=reader.meta.get("niveau"),
-            target=reader.meta.get("objectif"),
-        )
-    reader.check_unknown_keys()
-    return note, reader.problems
+    return note
 
 
 def _unreadable(path: str, raw: bytes) -> Page:
@@ -464,50 +495,19 @@ def _unreadable(path: str, raw: bytes) -> Page:
 
 
 def _unfenced_front_matter(doc: frontmatter.Document, reader: _Reader) -> bool:
-    """Note keys written without `---` fences: an error, and the note stays private.
-
-    MkDocs reads `key: value` lines at the top of a file as metadata (MultiMarkdown style)
-    and we would read them as text: the same file, two readings. `visibilite: prive` among
-    the first lines, fences forgotten or mistyped, must not publish the note. A line of the
-    file's head (before the first prose) counts when its key is one of ours or looks like a
-    visibility key, so a page that starts with "Attention: …" is left alone. English
-    aliases (`title`, `location`) count on the first key line only: further down they are
-    as likely another tool's keys (a redirect's `location`), left as text.
-    """
-    if doc.has_front_matter:
-        return False
-    keys = [line for line in frontmatter.head_lines(doc.body.split("\n")) if line.key]
-    for index, line in enumerate(keys):
-        if frontmatter.is_note_key(line.key, aliases=index == 0):
-            number = doc.body_line + line.number - 1
-            reader.error("frontmatter-unfenced", number, {"key": line.key},
-                         _fix("frontmatter-unfenced.fix", key=line.key))
-            return True
-    return False
-
-
-# Invisible characters that break lines or drive terminals (U+0085 NEL, U+2028…): YAML reads
-# them, but no value can be written back or shown as it was typed.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+    """Note keys written without `---` fences (frontmatter.unfenced_key): the note stays private."""
+    found = frontmatter.unfenced_key(doc)
+    if found is not None:
+        reader.error(found.code, found.line, found.params, _fix(f"{found.code}.fix", **found.params))
+    return found is not None
 
 
 def _control_characters(reader: _Reader) -> bool:
     """Values holding invisible control characters: an error on the key, the note private."""
-    found = False
-    for key, value in reader.meta.items():
-        stack = [value]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, dict):
-                stack.extend([*item.keys(), *item.values()])
-            elif isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, str) and (match := _CONTROL.search(item)):
-                reader.error("control-character", reader.line(key), {"key": key, "code": f"U+{ord(match.group()):04X}"},
-                             _fix("control-character.fix"))
-                found = True
-                break
-    return found
+    found = frontmatter.control_characters(reader.meta)
+    for key, code in found:
+        reader.error("control-character", reader.line(key), {"key": key, "code": code}, _fix("control-character.fix"))
+    return bool(found)
 
 
 def _suffix_is_rendered(path: str, reader: _Reader) -> bool:
@@ -535,20 +535,8 @@ def _feedback_title(reader: _Reader, lang: str) -> str:
     return message("retour.title", lang, author=author) if author else ""
 
 
-def _feedback_statuses(reader: _Reader) -> list[Ref]:
-    """`competences` of a feedback note: ids, each with `relue` or `validee`."""
-    refs = reader.competences()
-    found = []
-    for ref in refs:
-        status = schema.FEEDBACK_STATUSES.get(fold(str(ref.level))) if ref.level is not None else "relue"
-        if status is None:
-            reader.unknown_choice_at(ref.line, "competences", ref.level, ("relue", "validee"))
-        found.append(Ref(ref.id, ref.line, status))
-    return found
-
-
-def _trace_file(reader: _Reader, note_path: str, settings: Settings) -> str | None:
-    value = reader.text("fichier")
+def _trace_file(reader: _Reader, value: str, note_path: str, settings: Settings) -> str | None:
+    """The trace's file, relative to the portfolio: inside it, there, and not a note."""
     if not value:
         return None
     line = reader.line("fichier")
@@ -568,16 +556,6 @@ def _trace_file(reader: _Reader, note_path: str, settings: Settings) -> str | No
     return joined
 
 
-def _trace_link(reader: _Reader) -> str | None:
-    value = reader.text("lien")
-    if not value:
-        return None
-    if not _URL.fullmatch(value):
-        reader.error("bad-url", reader.line("lien"), {"value": _shown(value)}, _fix("bad-url.fix"))
-        return None
-    return value
-
-
 # -- The whole portfolio ----------------------------------------------------------------------
 
 
@@ -591,8 +569,8 @@ def load_portfolio(settings: Settings, paths: Iterable[str] | None = None) -> tu
     portfolio = Portfolio(referentiel)
     docs_dir = settings.docs_dir
     if paths is None:
-        paths, refused = scan_portfolio(docs_dir)
-        problems.extend(refused)
+        paths, refused_paths = scan_portfolio(docs_dir)
+        problems.extend(refused_paths)
     reported = {p.params["path"] for p in problems if p.code.startswith("symlink-")}
     for path in paths:
         refused, problem = path_problem(docs_dir, path, reported)
@@ -601,6 +579,11 @@ def load_portfolio(settings: Settings, paths: Iterable[str] | None = None) -> tu
             continue
         if not is_markdown(path):
             portfolio.assets.append(path)
+            continue
+        if is_editor_file(docs_dir, path):
+            # Obsidian's trash and templates (`date: {{date}}` is no value): never read as a
+            # note, never published; publish.py still reads the file for what it names.
+            portfolio.pages.append(Page(path=path, visibility=Visibility.PRIVATE))
             continue
         try:
             raw = (docs_dir / path).read_bytes()

@@ -10,19 +10,21 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from urllib.parse import urlsplit
 from collections.abc import Callable, Set
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link
 
-from . import manifest
+from . import ecosystem, manifest, pagesource, snippets
 from .messages import message
-from .model import MARKDOWN_SUFFIXES
+from .model import MARKDOWN_SUFFIXES, Problem
+from .publish import Publication
+from .settings import Settings
 from .targets import private_targets
 
 SNIPPETS = "pymdownx.snippets"
@@ -64,6 +66,79 @@ def of_portfolio(files: Files, config: MkDocsConfig) -> list[File]:
     return [f for f in files if f.src_dir and os.path.normpath(f.src_dir) == docs_dir]
 
 
+def remove_private(files: Files, ours: list[File], publication: Publication, settings: Settings,
+                   read_by_plugins: Set[str] = frozenset()) -> None:
+    """Private notes and files leave MkDocs's files: excluded, not merely hidden. The
+    référentiel and the reference library are sources, not pages to publish either.
+
+    `read_by_plugins`: names of files another plugin reads (awesome-nav's `.nav.yml`); the
+    engine leaves them out of the site (`exclude_docs`), they stay for that plugin to read.
+    """
+    sources = {_src_uri(path, settings.docs_dir) for path in (settings.referentiel_path, settings.bibliography) if path}
+    private = set(publication.private)
+    for file in ours:
+        if file.src_uri in sources or (file.src_uri in private and not (
+                file.inclusion.is_excluded() and ecosystem.keeps(file.src_uri, read_by_plugins, settings))):
+            remove(files, file)
+
+
+def _src_uri(path: Path, docs_dir: Path) -> str | None:
+    """The source path MkDocs gives a file inside docs_dir; None for a file outside it."""
+    relative = os.path.relpath(path, docs_dir)
+    return None if relative.startswith("..") else Path(relative).as_posix()
+
+
+def remove_unsafe(files: Files, ours: list[File], docs_dir: Path, active_allowed: bool) -> list[File]:
+    """Files whose real place is outside the portfolio go; so do files a browser runs
+    (unless `fichiers_actifs`), which are returned for a warning each."""
+    active = []
+    for file in ours:
+        if file.src_uri not in files.src_uris:
+            continue
+        # Links out of the portfolio are errors already; should one get through, MkDocs,
+        # which follows links, must still not copy another folder into the site.
+        if leaves(file, docs_dir):
+            remove(files, file)
+        elif not active_allowed and is_active(file):
+            active.append(file)
+            remove(files, file)
+    return active
+
+
+def give_our_reading(files: Files, published: Set[str], directives: tuple[str, ...]) -> None:
+    """Each published page's source, as MkDocs and every later plugin will read it: our
+    reading of its front matter and its text without comments (pagesource.py).
+
+    The file keeps its place on disk (`abs_src_path`) for plugins that ask git about it.
+    A page that no longer reads (changed since it was loaded) leaves the build.
+    """
+    for file in list(files.documentation_pages()):
+        if file.src_uri not in published or file.abs_src_path is None:
+            continue
+        place = file.abs_src_path
+        try:
+            source = pagesource.engine_source(file.content_bytes, directives)
+        except OSError:
+            source = None
+        if source is None:
+            remove(files, file)
+            continue
+        file.content_string = source  # this forgets the file's place on disk: give it back
+        file.abs_src_path = place
+
+
+def snippet_problems(config: MkDocsConfig, publication: Publication, settings: Settings) -> list[Problem]:
+    """Transclusions (`--8<--`) of files that are not published, in published pages."""
+    found = snippet_bases(config)
+    if found is None:
+        return []
+    bases, appended = found
+    public = publication.public
+    published = {p.path for p in [*public.notes, *public.pages]} | set(public.assets)
+    project = Path(config.config_file_path or config.docs_dir).parent
+    return snippets.refused([*public.notes, *public.pages], bases, settings.docs_dir, project, published, appended)
+
+
 def leaves(file: File, docs_dir: Path) -> bool:
     """A file whose real place is outside the portfolio (a symbolic link): never published.
 
@@ -93,7 +168,7 @@ def _unlink_inside(target: Path, site: Path) -> None:
     """
     root = Path(os.path.realpath(site))
     for parent in [target, *target.parents]:
-        if parent == site or parent == root:
+        if parent in (site, root):
             break
         if parent.is_symlink():
             return

@@ -1,12 +1,13 @@
-"""The MkDocs side of our pages: generated files, URLs between pages, table-of-contents
-entries and the short navigation. Adapter code (it imports MkDocs), kept out of plugin.py
-so that the plugin reads as the list of events it handles."""
+"""The MkDocs side of our pages: theme files, generated files, URLs between pages,
+table-of-contents entries, the short navigation, and the other plugins as ecosystem.py
+sees them. Adapter code (it imports MkDocs), kept out of plugin.py so that the plugin
+reads as the list of events it handles."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-import os
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
@@ -17,10 +18,40 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
 from . import mkdocs_files, pagehtml
+from .ecosystem import Configured
 from .model import Kind, Problem, Severity
 from .settings import Settings
 
 log = get_plugin_logger(__name__)
+
+# Copied by MkDocs with the theme's static files, since our theme folder is on its path.
+# One sheet per part of the site, so that each stays readable.
+CSS_URIS = tuple(f"assets/cheminement/{name}.css" for name in
+                 ("cheminement", "vitrine", "frise", "competences", "dossier", "revue"))
+# Progressive enhancement only (the timeline's filters): every page works without it.
+JS_URI = "assets/cheminement/cheminement.js"
+# The coach's feedback form (`relecture: true` only: without it, no page loads them).
+REVIEW_CSS_URI = "assets/cheminement/relecture.css"
+REVIEW_JS_URI = "assets/cheminement/relecture.js"
+
+
+def add_theme(config: MkDocsConfig, theme_dir: Path, review: bool, tabs: bool) -> None:
+    """Our templates, sheets and scripts; with `tabs`, the site's sections as header tabs."""
+    if str(theme_dir) not in config.theme.dirs:
+        # After the learner's custom_dir, before Material: our templates are namespaced
+        # (cheminement/…), and our one Material partial (search.html) must win.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(theme_dir))
+    features = config.theme.get("features", [])
+    if tabs and "navigation.tabs" not in features:
+        # Our generated pages use the whole width (no sidebar): the site's sections go
+        # in the header as tabs, where every page shows them (the drawer on phones).
+        config.theme["features"] = [*features, "navigation.tabs"]
+    for position, uri in enumerate(CSS_URIS + ((REVIEW_CSS_URI,) if review else ())):
+        if uri not in config.extra_css:
+            config.extra_css.insert(position, uri)
+    for uri in (JS_URI, *([REVIEW_JS_URI] if review else [])):
+        if uri not in config.extra_javascript:
+            config.extra_javascript.append(uri)
 
 
 def set_inclusion(files: Files, path: str, level: InclusionLevel) -> None:
@@ -58,7 +89,7 @@ def site_nav(settings: Settings, pages_with_roles: Iterable[tuple[str, str]], fi
             pages.append(file.page)
     for page in pages:
         page.parent = None
-    for previous, page, following in zip([None, *pages[:-1]], pages, [*pages[1:], None]):
+    for previous, page, following in zip([None, *pages[:-1]], pages, [*pages[1:], None], strict=True):
         page.previous_page, page.next_page = previous, following
     return Navigation(list(pages), list(pages))
 
@@ -70,6 +101,11 @@ def add_headings(page: Page, content: str) -> None:
         if anchor not in known:
             # Material prints TOC titles raw: the text stays escaped as it is in the page.
             page.toc.items.append(AnchorLink(text, anchor, 2))
+
+
+def lift_toc(page: Page) -> None:
+    """The page's own h1 gave way to ours: its sections move up a level in the TOC."""
+    page.toc.items = [i for item in page.toc.items for i in (item.children if item.level == 1 else [item])]
 
 
 def safe_toc(links: list[AnchorLink]) -> None:
@@ -91,25 +127,6 @@ def is_within(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def src_uri(path: Path, docs_dir: Path) -> str | None:
-    """The source path MkDocs gives a file inside docs_dir; None for a file outside it."""
-    relative = os.path.relpath(path, docs_dir)
-    return None if relative.startswith("..") else Path(relative).as_posix()
-
-
-def docs_in_project(config: MkDocsConfig) -> str:
-    """The docs folder as a path from mkdocs.yml's folder (`content`), "" when they coincide."""
-    project = Path(config.config_file_path or config.docs_dir).parent
-    relative = os.path.relpath(config.docs_dir, project)
-    return "" if relative == "." else Path(relative).as_posix()
-
-
-def config_name(config: MkDocsConfig) -> str:
-    """The configuration file as messages name it: `mkdocs.yml` (`build-all` hands in a
-    stand-in configuration that names none)."""
-    return os.path.basename(getattr(config, "config_file_path", None) or "mkdocs.yml")
-
-
 def url_maker(files: Files, page: Page) -> Callable[[str], str]:
     """Relative URLs from `page` to source paths, memoised (the same targets recur)."""
     sources = files.src_uris
@@ -126,3 +143,19 @@ def url_maker(files: Files, page: Page) -> Callable[[str], str]:
         return cache[path]
 
     return url_for
+
+
+def configured_plugins(config: MkDocsConfig) -> list[Configured]:
+    """The plugins of mkdocs.yml (hooks too), in the terms of ecosystem.py."""
+    return [Configured(name, type(plugin).__module__, _options(plugin)) for name, plugin in config.plugins.items()]
+
+
+def _options(plugin: object) -> Mapping[str, Any]:
+    options = getattr(plugin, "config", None)
+    return options if isinstance(options, Mapping) else {}
+
+
+def plugins_from(config: MkDocsConfig, package: str) -> list[object]:
+    """The configured plugin objects whose class comes from `package`."""
+    return [plugin for plugin in config.plugins.values()
+            if Configured("", type(plugin).__module__).comes_from(package)]

@@ -14,8 +14,10 @@ import posixpath
 import re
 from html.parser import HTMLParser
 
+import markdown
 
 from .htmltree import Element, parse, serialize
+from .inert import make_inert
 from .messages import message
 
 ROBOTS = '<meta name="robots" content="noindex, nofollow">'
@@ -177,6 +179,18 @@ def footer_block(footer: str | None, notice_html: str | None) -> str:
     if notice_html:
         parts.append(f'<div class="chm-legal__notice">{notice_html}</div>')
     return f'<div class="chm-legal">{"".join(parts)}</div>' if parts else ""
+
+
+def legal_block(footer: str | None, notice: str | None, third_parties: bool) -> str:
+    """The footer block from the options: `notice` is Markdown from a configuration file,
+    rendered like a note's text and made inert like it."""
+    notice_html = make_inert(markdown.markdown(notice), third_parties)[0] if notice else None
+    return footer_block(footer, notice_html)
+
+
+def whole_page(page: str, block: str, noindex: bool) -> str:
+    """What every page carries: the robots rule unless indexing is allowed, the footer."""
+    return with_footer(with_robots(page) if noindex else page, block)
 
 
 def with_footer(page: str, block: str) -> str:

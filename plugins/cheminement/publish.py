@@ -304,6 +304,7 @@ class _Uses:
         self.assets = assets
         self.files = files
         self.docs_dir = docs_dir
+        self.file_names = wikilinks.FileIndex(assets)  # as `![[Pasted image ….png]]` names them
         self.by_name: dict[str, set[str]] = {}
         for asset in assets:
             self.by_name.setdefault(targets.fold(posixpath.basename(asset)), set()).add(asset)
@@ -329,12 +330,12 @@ class _Uses:
 
     def _shown_by(self, page: Page) -> set[str]:
         if page.path not in self._shown:
-            self._shown[page.path] = _referenced_assets(page, self.assets, published_prose(page.body))
+            self._shown[page.path] = _referenced_assets(page, self.assets, published_prose(page.body), self.file_names)
         return self._shown[page.path]
 
     def _named_by(self, page: Page) -> set[object]:
         if page.path not in self._named:
-            paths = _referenced_assets(page, self.assets, page.body)
+            paths = _referenced_assets(page, self.assets, page.body, self.file_names)
             paths |= _mentioned_assets(_source_text(page, self.docs_dir), self.by_name)
             self._named[page.path] = {self.files.key(path) for path in paths}
         return self._named[page.path]
@@ -395,9 +396,9 @@ def _mentioned_assets(text: str, by_name: Mapping[str, set[str]]) -> set[str]:
     return found
 
 
-def _referenced_assets(page: Page, assets: Set[str], text: str) -> set[str]:
+def _referenced_assets(page: Page, assets: Set[str], text: str, names: wikilinks.FileIndex) -> set[str]:
     """Files of the portfolio that `text` (a page's) links to or embeds, and its trace file."""
-    found: set[str] = set()
+    found = wikilinks.used_files(text, page.path, names)  # `![[photo.png]]`, `[[cv.pdf]]`
     if isinstance(page, Trace) and page.file:
         found.add(page.file)
     for pattern in (_MD_TARGET, _HTML_TARGET):
@@ -447,6 +448,7 @@ class PublishedText:
     def __init__(self, public: Portfolio, private: Set[str], folders: Mapping[str, Kind]) -> None:
         self.private = frozenset(private)
         self.links = wikilinks.LinkIndex(public, dict(folders))
+        self.files = wikilinks.FileIndex(public.assets)
         self.notes = frozenset(note.key for note in public.notes)
         self.competences = frozenset(public.competences)
 
@@ -485,17 +487,23 @@ class PublishedText:
         # `page.body` has no `%%comments%%` left (load.py); HTML comments go too, since
         # another engine would publish them as they are.
         body = strip_comments(page.body, html_comments=True, keep_separator=True)  # Material's `<!-- more -->`
-        body = wikilinks.replace(body, _link_words if flat_links else self._wikilink_text)
+        render = _link_words if flat_links else functools.partial(self._wikilink_text, page.path)
+        body = wikilinks.replace(body, render, embeds=True)
         return redact_links(body, page.path, self.private)
 
-    def _wikilink_text(self, link: wikilinks.Wikilink) -> str:
-        """A link to a public target stays for our plugin to resolve; any other becomes text.
+    def _wikilink_text(self, origin: str, link: wikilinks.Wikilink) -> str:
+        """A link or embed of a public note, page, heading or file stays for our plugin to
+        resolve; any other link becomes its text, any other embed goes.
 
-        `links` indexes the public portfolio only, so a private note's id resolves to nothing.
+        `links` and `files` index the public portfolio only: a private note or file resolves
+        to nothing.
         """
-        if self.links.resolve(link.target):
-            return f"[[{link.target}|{link.text}]]" if link.text else f"[[{link.target}]]"
-        return _link_words(link)
+        public = (not link.name or self.links.resolve(link.target, pages=True, origin=origin)
+                  or (wikilinks.is_file_name(link.name) and self.files.resolve(link.name, origin)))
+        if public:
+            written = f"{link.target}|{link.text}" if link.text else link.target
+            return ("!" if link.embed else "") + f"[[{written}]]"
+        return "" if link.embed else _link_words(link)
 
 
 def _link_words(link: wikilinks.Wikilink) -> str:

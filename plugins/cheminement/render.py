@@ -18,12 +18,12 @@ from babel.numbers import format_decimal
 from slugify import slugify as slug
 
 from . import frise, retour_form
-from .dates import PartialDate
-from .messages import message, plural
 from .biblio import Formatter, anchor, authors
 from .changes import Changed, Since
-from .dossier import Plan as DossierPlan
 from .chart import Chart, layout, levels_layout, marks
+from .dates import PartialDate
+from .dossier import Plan as DossierPlan
+from .messages import message, plural
 from .model import Kind, Note, Referentiel, Retour, fold
 from .profile import Profile
 from .settings import Settings
@@ -159,7 +159,7 @@ class Renderer:
         domains = [dv for dv in self.views.domains if dv.competences]
         means = [[dv.mean(name) for name in levels] for dv in domains]
         return self._render(
-            "cheminement/couverture-apercu.html", url_for, domains=list(zip(domains, means)),
+            "cheminement/couverture-apercu.html", url_for, domains=list(zip(domains, means, strict=True)),
             chart=levels_layout(means, len(self.scale.labels)), mean=self.mean_level, number=self.number,
         )
 

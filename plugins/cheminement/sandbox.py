@@ -17,6 +17,7 @@ child that hangs or is killed costs its own slot only.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -67,7 +68,7 @@ def child_environment(scratch: Path) -> dict[str, str]:
     }
 
 
-def start(job: Job, limits: Limits) -> _Running:
+def start(job: Job, limits: Limits, engine: str = "mkdocs") -> _Running:
     """Start the child for one portfolio; its files live in a scratch folder of its own."""
     scratch = Path(tempfile.mkdtemp(prefix=f"cheminement-{job.slug}-"))
     (scratch / "tmp").mkdir()
@@ -81,10 +82,11 @@ def start(job: Job, limits: Limits) -> _Running:
         "institution": job.institution.to_dict(),
         "memory": limits.memory,
         "file_size": limits.file_size,
+        "engine": engine,
     }
     (scratch / "job.json").write_text(json.dumps(order, ensure_ascii=False), encoding="utf-8")
     with open(scratch / "log.txt", "wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+        process = subprocess.Popen(  # our own module, fixed arguments
             [sys.executable, "-I", "-m", "cheminement.isolated", str(scratch / "job.json")],
             cwd=scratch,
             env=child_environment(scratch),
@@ -98,10 +100,8 @@ def start(job: Job, limits: Limits) -> _Running:
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait()
 
 
@@ -153,15 +153,15 @@ def _seconds(value: float) -> str:
 
 
 def run_all(jobs: list[Job], processes: int, limits: Limits,
-            on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Build every job, at most `processes` children at a time, each within its time limit."""
+            on_done: Callable[[Outcome], None] | None = None, engine: str = "mkdocs") -> list[Outcome]:
+    """Build every job with `engine`, at most `processes` children at a time, each within its time limit."""
     pending = list(reversed(jobs))
     running: list[_Running] = []
     outcomes: list[Outcome] = []
     try:
         while pending or running:
             while pending and len(running) < max(processes, 1):
-                running.append(start(pending.pop(), limits))
+                running.append(start(pending.pop(), limits, engine))
             time.sleep(POLL_SECONDS)
             now = time.monotonic()
             for item in list(running):

@@ -3,14 +3,25 @@
 A link out of the portfolio is never followed (it could be another learner's journal or a
 system file), nor a broken or looping one; a name that is not UTF-8 is reported with its
 bytes escaped. Used for notes (load.py) and the référentiel alike.
+
+A portfolio kept as an Obsidian vault also holds the editor's own files: its settings
+(`.obsidian/`), its trash (`.trash/`) and the templates folder named in its settings, whose
+notes are full of `{{date}}` placeholders. `is_editor_file` names them: they are no notes.
 """
 
 from __future__ import annotations
 
+import json
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from .model import Problem, Severity
+from .settings import folder_key
+
+# Where Obsidian's core "Templates" plugin and the Templater plugin keep their folder setting.
+_TEMPLATE_SETTINGS = ((".obsidian/templates.json", "folder"),
+                      (".obsidian/plugins/templater-obsidian/data.json", "templates_folder"))
 
 
 def shown_path(path: str) -> str:
@@ -49,6 +60,49 @@ def scan_portfolio(docs_dir: Path) -> tuple[list[str], list[Problem]]:
         dirs[:] = kept
         found.extend(prefix + name for name in sorted(files) if not name.startswith("."))
     return found, problems
+
+
+def is_editor_file(docs_dir: Path, path: str) -> bool:
+    """Whether `path` belongs to the editor rather than to the portfolio: a hidden file or
+    folder (Obsidian's `.obsidian/` settings, its `.trash/`), or the templates folder that
+    Obsidian's settings name. MkDocs leaves hidden files out of the site; templates are
+    notes in the making, whose placeholders (`date: {{date}}`) are no values.
+    """
+    key = folder_key(path)
+    if any(part.startswith(".") for part in key.split("/")):
+        return True
+    return any(key.startswith(folder + "/") for folder in template_folders(docs_dir))
+
+
+def template_folders(docs_dir: Path) -> tuple[str, ...]:
+    """The templates folders the vault's settings name (compared as `folder_key` compares).
+
+    Asked once per file of the portfolio: the settings are read again only when they change
+    (a learner may set the folder while `serve` runs).
+    """
+    stamps: list[int | None] = []
+    for settings_file, _ in _TEMPLATE_SETTINGS:
+        try:
+            stamps.append(os.stat(docs_dir / settings_file).st_mtime_ns)
+        except (OSError, ValueError):
+            stamps.append(None)
+    return _template_folders(str(docs_dir), tuple(stamps))
+
+
+@lru_cache(maxsize=64)
+def _template_folders(docs_dir: str, stamps: tuple[int | None, ...]) -> tuple[str, ...]:
+    """`template_folders`, for settings files whose modification times are `stamps`."""
+    found = []
+    for settings_file, key in _TEMPLATE_SETTINGS:
+        try:
+            data = json.loads(Path(docs_dir, settings_file).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue  # no such plugin, or settings Obsidian would not read either
+        folder = data.get(key) if isinstance(data, dict) else None
+        normal = folder_key(folder) if isinstance(folder, str) else "."  # `../x` reads as `x`: never outside
+        if normal != ".":  # never the whole vault
+            found.append(normal)
+    return tuple(found)
 
 
 def _link_code(docs_dir: Path, rel: str) -> str | None:

@@ -42,6 +42,7 @@ class Settings:
     docs_dir: Path
     referentiel: Path | None = None  # None: <docs_dir>/referentiel.yml, optional
     bibliography: Path | None = None  # BibTeX or CSL-JSON; None: no citations
+    config_name: str = "mkdocs.yml"  # the configuration file's name, as messages show it
     folders: dict[str, Kind] = field(default_factory=lambda: dict(DEFAULT_FOLDERS))
     private_folders: tuple[str, ...] = ("journal", "retours")
     explicit_publication: bool = False  # only notes marked `visibilite: public` are published

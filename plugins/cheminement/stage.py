@@ -80,8 +80,7 @@ def build_stage(settings: Settings, dest: Path) -> Stage:
     referentiel = _copy_source(settings.referentiel_path, dest / "referentiel.yml")
     bibliography = None
     if settings.bibliography is not None and report.bibliography is not None:
-        bibliography = biblio.write_subset(settings.bibliography, report.bibliography, _cited(bodies),
-                                           dest / f"bibliographie{settings.bibliography.suffix}")
+        bibliography = biblio.write_subset(report.bibliography, _cited(bodies), dest / "bibliographie.json")
     staged = dataclasses.replace(
         settings,
         docs_dir=docs,

@@ -14,16 +14,16 @@ import posixpath
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 from .appearance import EXTENSIONS, escape
 from .learner import LearnerConfig, Refused, inside
 from .messages import message
-from .targets import private_targets
-from .settings import Settings
 from .scan import is_utf8
+from .settings import Settings
+from .targets import private_targets
 
 if TYPE_CHECKING:
     from .institution import Institution
@@ -78,7 +78,7 @@ def settings_for(learner: LearnerConfig, institution: Institution) -> tuple[Sett
         raise Refused("; ".join(f"plugins.cheminement.{name}: {error}" for name, error in errors))
     theme = learner.mkdocs.get("theme", {})
     language = theme.get("language") or _theme_defaults(institution).get("language") or institution.lang
-    settings = plugin.settings_for(SimpleNamespace(docs_dir=str(learner.docs_dir), theme={"language": language}))
+    settings = plugin.settings_for(cast(Any, SimpleNamespace(docs_dir=str(learner.docs_dir), theme={"language": language})))
     settings.referentiel = _required_source(institution, "referentiel") or learner.referentiel
     settings.bibliography = _required_source(institution, "bibliographie") or learner.bibliography
     settings.excluded = _excluded(learner)

@@ -167,6 +167,7 @@ class Views:
     undated: list[Note]
     feedback: dict[tuple[Kind, str], list[Retour]] = field(default_factory=dict)  # by target
     links: wikilinks.LinkIndex | None = None  # ids of the public portfolio, for [[links]]
+    assets: tuple[str, ...] = ()  # its files that are not notes, for ![[embeds]]
 
     def status_counts(self) -> list[tuple[Status, int]]:
         """How many competences are at each status, most advanced first, zeros left out."""
@@ -255,6 +256,7 @@ def build(public: Portfolio, settings: Settings, newest_first: bool = True) -> V
         undated=[n for n in notes.values() if n.kind not in (Kind.COMPETENCE, Kind.RETOUR) and n.sort_date is None],
         feedback=_feedback(notes, views, links),
         links=links,
+        assets=tuple(public.assets),
     )
 
 
@@ -265,8 +267,9 @@ def _feedback(notes: dict[tuple[Kind, str], Note], competences: dict[str, Compet
     retours = [note for note in notes.values() if isinstance(note, Retour)]
     for note in retours:
         targets = index.resolve(note.about.id) if note.about else []
-        if targets:
-            target = (targets[0].kind, targets[0].id)
+        kind = targets[0].kind if targets else None  # never an ordinary page: `resolve` names notes
+        if kind is not None:
+            target = (kind, targets[0].id)
             found.setdefault(target, []).append(note)
             if target[0] is Kind.COMPETENCE and target[1] in competences:
                 competences[target[1]].feedback_status.setdefault(note.path, "relue")
@@ -335,7 +338,8 @@ def _timeline(notes: object, newest_first: bool) -> list[TimelineYear]:
 
 
 def _backlinks(notes: dict[tuple[Kind, str], Note], index: wikilinks.LinkIndex) -> dict[tuple[Kind, str], list[Note]]:
-    """For each note, the public notes that cite it by a key or a [[link]] in their text."""
+    """For each note, the public notes that cite it by a key, a [[link]] or an ![[embed]]
+    in their text (as Obsidian counts them)."""
     found: dict[tuple[Kind, str], list[Note]] = {}
 
     def add(target: tuple[Kind, str], source: Note) -> None:
@@ -350,10 +354,11 @@ def _backlinks(notes: dict[tuple[Kind, str], Note], index: wikilinks.LinkIndex) 
                 add((Kind.PARCOURS, ref.id), note)
             for ref in note.traces:
                 add((Kind.TRACE, ref.id), note)
-        for link in wikilinks.find(visible_text(note.body)):
-            targets = index.resolve(link.target)
-            if targets and targets[0].kind is not Kind.COMPETENCE:
-                add((targets[0].kind, targets[0].id), note)
+        for link in wikilinks.find(visible_text(note.body), embeds=True):
+            targets = index.resolve(link.target, origin=note.path) if link.name else []
+            kind = targets[0].kind if targets else None
+            if kind is not None and kind is not Kind.COMPETENCE:
+                add((kind, targets[0].id), note)
     for sources in found.values():
         sources.sort(key=lambda n: n.sort_date.start if n.sort_date else PartialDate(1).start, reverse=True)
     return found
