@@ -251,13 +251,16 @@ class _Links:
     def _problem(self, path: str, line: int, code: str, params: dict[str, Any], *fixes: tuple[str, dict[str, Any]]) -> Problem:
         return Problem(path, line, Severity.WARNING, code, params, fixes)
 
+    def _named_file(self, path: str, line: int, link: wikilinks.Wikilink) -> list[Problem] | None:
+        """The problems of a link or embed that names a file of the portfolio; None if it names none."""
+        found = self.files.resolve(link.name, path) if wikilinks.is_file_name(link.name) else None
+        return self._ambiguous_file(path, line, link, found) if found else None
+
     def _link(self, path: str, line: int, link: wikilinks.Wikilink) -> list[Problem]:
         if not link.name:  # `[[#Titre]]`, in the page itself
             return self._subpath(path, line, link, path)
-        if wikilinks.is_file_name(link.name):
-            found = self.files.resolve(link.name, path)
-            if found:
-                return self._ambiguous_file(path, line, link, found)
+        if (file_problems := self._named_file(path, line, link)) is not None:
+            return file_problems
         targets = self.index.resolve(link.target, pages=True, origin=path)
         if not targets:
             if wikilinks.is_file_name(link.name):
@@ -275,10 +278,8 @@ class _Links:
     def _embed(self, path: str, line: int, link: wikilinks.Wikilink) -> list[Problem]:
         if not link.name:  # `![[#Titre]]`: shown as a link to the heading
             return self._subpath(path, line, link, path)
-        if wikilinks.is_file_name(link.name):
-            found = self.files.resolve(link.name, path)
-            if found:
-                return self._ambiguous_file(path, line, link, found)
+        if (file_problems := self._named_file(path, line, link)) is not None:
+            return file_problems
         targets = self.index.resolve(link.target, pages=True, origin=path)
         if not targets:
             code = "obsidian.unknown-file" if wikilinks.is_file_name(link.name) else "obsidian.embed-missing"
