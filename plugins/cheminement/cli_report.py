@@ -93,7 +93,8 @@ def describe(problem: Problem, lang: str) -> str:
     is_error = problem.severity is Severity.ERROR
     where = message("cli.line", lang, line=problem.line) if problem.line else ""
     head = style(_label(problem, lang), fg="red" if is_error else "yellow", bold=True)
-    text = f"  {where + ' · ' if where else ''}{head} : {printable(problem.message(lang))}"
+    text = "  " + message("cli.problem", lang, where=where + " · " if where else "", label=head,
+                          text=printable(problem.message(lang)))
     suggestion = problem.suggestion(lang)
     return text + (f"\n      → {printable(suggestion)}" if suggestion else "")
 
