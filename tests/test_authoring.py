@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 from bs4 import BeautifulSoup
 
@@ -384,4 +385,21 @@ def test_init_never_writes_outside_the_portfolio(tmp_path: Path) -> None:
     assert list(elsewhere.iterdir()) == []
     assert len(done.notices) == 4 and all("mène hors du dossier" in n for n in done.notices)
     assert (project / ".cheminement" / "schemas" / "recit.schema.json").is_file()
+    assert (project / "portfolio" / "referentiel.yml").is_file()
+
+
+@pytest.mark.parametrize(("name", "make", "said"), [
+    ("settings.json", lambda path: path.symlink_to("/dev/zero"), "mène hors du dossier"),
+    ("settings.json", os.mkfifo, "n'est pas un fichier ordinaire"),
+    ("tasks.json", os.mkfifo, "n'est pas un fichier ordinaire"),
+])
+def test_init_neither_reads_nor_waits_on_settings_that_are_not_a_file(tmp_path: Path, name: str, make, said: str) -> None:
+    """`/dev/zero` behind `.vscode/settings.json` filled memory, a FIFO would hang `init`."""
+    project = tmp_path / "projet"
+    (project / ".vscode").mkdir(parents=True)
+    make(project / ".vscode" / name)
+    result = subprocess.run([str(Path(sys.executable).with_name("cheminement")), "init", str(project), "--langue", "fr"],
+                            capture_output=True, text=True, timeout=120, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    assert f".vscode/{name} {said}" in result.stdout
     assert (project / "portfolio" / "referentiel.yml").is_file()

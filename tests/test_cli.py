@@ -314,3 +314,17 @@ def test_a_broken_properdocs_yml_is_named(portfolio: Portfolio) -> None:
     result = cheminement("check", cwd=portfolio.root)
     assert result.returncode == 2
     assert "properdocs.yml : plugins.cheminement.publication : une de ces valeurs est attendue : tout, explicite." in result.stderr
+
+
+@pytest.mark.parametrize("output", ["text", "lignes"])
+def test_a_line_break_from_the_portfolio_starts_no_line_of_its_own(portfolio: Portfolio, output: str) -> None:
+    """A file name or a value holding a line break would print a line a CI runner reads as a
+    command (`::error …`) and a problem matcher as another problem."""
+    portfolio.write("recits/a\n::error file=x::FORGED1.md", "---\ntitre: T\ndate: 2025-13\n---\n")
+    portfolio.write("recits/b.md", '---\ntitre: T\ndate: 2025\ncompetences: {"x\\n::notice::FORGED2\\u2028::warning::FORGED3": 1}\n---\n')
+    result = cheminement("check", "--format", output, cwd=portfolio.root)
+    assert result.returncode == 1, result.stderr
+    printed = result.stdout + result.stderr
+    assert "FORGED1" in printed and "FORGED2" in printed and "FORGED3" in printed
+    assert not [line for line in printed.splitlines() if line.lstrip().startswith("::")]
+    assert "\\x0a::error" in printed and "\\u2028::warning" in printed

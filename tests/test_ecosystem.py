@@ -228,6 +228,17 @@ def test_awesome_nav_with_a_glob_reaches_every_page(portfolio: Portfolio, caplog
     assert "Chronologie" in nav_titles(portfolio)
 
 
+def test_a_nav_section_of_private_notes_only_goes_with_them(portfolio: Portfolio) -> None:
+    portfolio.write("recits/cache.md", "---\ntitre: Caché\ndate: 2024\nvisibilite: prive\n---\nPrivé.\n")
+    portfolio.write(".nav.yml", "nav:\n  - index.md\n  - 'Section CANARYS001':\n"
+                                "    - 'Doutes CANARYS002': journal/doutes.md\n    - 'Cache CANARYS003': recits/cache.md\n"
+                                "  - '*'\n")
+    configure(portfolio, plugins("search", "awesome-nav", "cheminement"))
+    site = portfolio.build()
+    assert (site / "recits" / "premier-entretien" / "index.html").is_file()
+    assert canaries_in(site) == set()
+
+
 def test_a_nav_yml_in_a_private_folder_stays_private(portfolio: Portfolio) -> None:
     """A note the learner published from `journal/` makes a Journal section; the folder's
     own `.nav.yml` is a private file, its title never shown."""

@@ -323,6 +323,10 @@ BROKEN_BIBTEX = """\
     ("refs.yaml", b"- id: a\n", "erreur : Bibliographie illisible : le format CSL YAML n'est pas pris en charge."),
     ("missing.bib", None, "erreur : Bibliographie introuvable : ../missing.bib."),
     ("dossier.bib", "dir", "erreur : Bibliographie illisible : c'est un dossier"),
+    # Each macro doubles the one before: forty levels ask pybtex for terabytes of memory.
+    ("bombe.bib", "\n".join(['@string{a0 = "xxxxxxxx"}', *(f"@string{{a{i} = a{i - 1} # a{i - 1}}}" for i in range(1, 40)),
+                             "@book{a, title = a39, author = {Dupont, Marie}, date = {2020}}", ""]).encode(),
+     "erreur : Bibliographie refusée : ses macros @string s'y développent en plus de 16 millions de caractères."),
 ])
 def test_an_unreadable_library_is_one_error(portfolio: Portfolio, caplog: pytest.LogCaptureFixture, name: str,
                                            content: bytes | str | None, shown: str) -> None:

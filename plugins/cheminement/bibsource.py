@@ -15,6 +15,7 @@ on its own line (its key is in `rejected`, for the same reason).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -37,7 +38,11 @@ TEXTS = ("abstract", "annote", "archive", "archive_location", "archive-place", "
          "title-short", "URL", "version", "chapter-number", "collection-number", "edition", "issue", "number",
          "number-of-pages", "number-of-volumes", "volume")
 NAME_PARTS = ("family", "given", "literal", "dropping-particle", "non-dropping-particle", "suffix")
-FILE_ERRORS = frozenset({"bib-syntax", "bib-json", "bib-json-shape"})  # the file itself, not one entry
+FILE_ERRORS = frozenset({"bib-syntax", "bib-json", "bib-json-shape", "bib-macro-size"})  # the file itself, not one entry
+# Characters @string macros may add to the library, all substitutions counted: a real
+# library's journal names add kilobytes; `@string{b = a # a}` forty levels deep asks for
+# terabytes, which pybtex would try to build in memory.
+MACRO_BUDGET = 16_000_000
 
 
 @dataclass
@@ -261,6 +266,32 @@ def _date_part_ok(part: Any) -> bool:
 _ENTRY = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
 
 
+class _MacroBudgetExceeded(Exception):
+    """@string substitutions went past MACRO_BUDGET: the file is refused before memory runs out."""
+
+
+@functools.cache
+def _bounded_macros() -> type:
+    from pybtex.utils import CaseInsensitiveDict  # noqa: PLC0415 - only with a BibTeX file
+
+    class BoundedMacros(CaseInsensitiveDict):
+        """pybtex's macro table, counting what each substitution adds (it reads every macro
+        through `macros[name]`, in @string definitions and in fields alike)."""
+
+        def __init__(self, macros: Any) -> None:
+            super().__init__(macros)
+            self.left = MACRO_BUDGET
+
+        def __getitem__(self, name: str) -> str:
+            value: str = super().__getitem__(name)
+            self.left -= len(value)
+            if self.left < 0:
+                raise _MacroBudgetExceeded
+            return value
+
+    return BoundedMacros
+
+
 def _read_bibtex(text: str, bibliography: Bibliography) -> list[Problem]:
     import pybtex.errors  # noqa: PLC0415 - only with a BibTeX file
     from pybtex.database.input.bibtex import Parser, UndefinedMacro  # noqa: PLC0415
@@ -272,8 +303,12 @@ def _read_bibtex(text: str, bibliography: Bibliography) -> list[Problem]:
     try:
         # Names stay text (person_fields=()): pybtex's Person knows neither BibLaTeX's
         # `family=…, given=…` form nor institutional names.
+        parser = Parser(person_fields=())
+        parser.macros = _bounded_macros()(parser.macros)
         with pybtex.errors.capture() as errors:
-            data = Parser(person_fields=()).parse_string(text)
+            data = parser.parse_string(text)
+    except _MacroBudgetExceeded:
+        return [_error(shown, None, "bib-macro-size", "bib-macro-size.fix", limit=MACRO_BUDGET // 1_000_000)]
     except (PybtexError, RecursionError) as error:  # what capture() does not take
         return [_error(shown, None, "bib-syntax", "bib-syntax.fix", detail=str(error))]
     problems: list[Problem] = []

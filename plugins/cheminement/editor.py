@@ -461,9 +461,20 @@ class EditorSetup:
     notices: list[str] = field(default_factory=list)
 
 
+# VS Code's own settings files are a few kilobytes.
+SETTINGS_LIMIT = 1_000_000
+
+
 def _merge_file(root: Path, path: Path, ours: Schema, setup: EditorSetup, lang: str) -> None:
     shown = path.relative_to(root).as_posix()
-    if path.exists():
+    if path.exists() or path.is_symlink():
+        if not _inside(root, path):
+            setup.notices.append(message("editor.outside", lang, path=shown))
+            return
+        if not path.is_file() or path.stat().st_size > SETTINGS_LIMIT:
+            # A device or a FIFO (`/dev/zero` would fill memory, a FIFO would hang).
+            setup.notices.append(message("editor.not-a-file", lang, path=shown))
+            return
         try:
             theirs = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):

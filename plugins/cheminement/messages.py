@@ -58,14 +58,21 @@ def plural(key: str, count: int, lang: str = "fr") -> str:
     return message(f"{key}.{'one' if one else 'other'}", lang, n=count)
 
 
-# C0 and C1 control characters but line breaks and tabs, and DEL: a value quoted from a
-# portfolio must not move the cursor, erase lines or retitle the terminal it is shown in.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters (tabs aside), DEL, and Unicode's line and paragraph separators: a
+# value quoted from a portfolio must not move the cursor, erase lines or retitle the terminal
+# it is shown in, nor start a line of its own, which a CI runner would read as a command
+# (`::error …`) and an editor's problem matcher as another problem.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def printable(text: str) -> str:
-    """Text safe to print on a terminal or a CI log: control characters shown as `\\xNN`."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """One line safe to print on a terminal or a CI log: control characters shown as `\\xNN`."""
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def language(value: str | None) -> str:

@@ -255,6 +255,8 @@ def drop_private_links(items: list, private: Set[str]) -> None:
             items.remove(item)
         elif getattr(item, "children", None):
             drop_private_links(item.children, private)
+            if not item.children:  # a section of private entries only: its title names them
+                items.remove(item)
 
 
 def reserved_paths(config: MkDocsConfig) -> frozenset[str]:
