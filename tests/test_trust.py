@@ -220,7 +220,8 @@ def test_handwritten_nav_spellings_of_a_private_note_are_dropped(portfolio: Port
 def test_values_quoted_from_a_portfolio_cannot_drive_the_terminal() -> None:
     from cheminement.messages import printable
 
-    assert printable("a\x1b[2K\x1b]0;titre\x07b\nc\td\x9b") == "a\\x1b[2K\\x1b]0;titre\\x07b\nc\td\\x9b"
+    # A line break would start a line of its own (a CI runner's `::error …`): shown, not obeyed.
+    assert printable("a\x1b[2K\x1b]0;titre\x07b\nc\td\x9b\u2028e") == "a\\x1b[2K\\x1b]0;titre\\x07b\\x0ac\td\\x9b\\u2028e"
 
 
 def test_active_files_are_left_out_when_the_institution_says_so(portfolio: Portfolio) -> None:
