@@ -23,12 +23,14 @@ from typing import Any
 import click
 
 from . import audit as audit_module
-from . import cli_report, cli_text, configfile, editor, engine, manifest, pdf
+from . import cli_report, cli_text, configfile, editor, engine, manifest, pdf, referentiel_import
 from . import dossier as dossier_module
+from . import export as export_module
 from .authoring import AuthoringError, NewNote, NewRetour, new_journal, new_note, new_retour
 from .authoring import init as init_portfolio
 from .check import analyse
 from .cli_text import argument, option, style
+from .export_jsonresume import as_jsonresume
 from .load import load_portfolio
 from .messages import message, printable
 from .model import Kind
@@ -332,6 +334,48 @@ def schema(path: Path | None, folder: Path) -> None:
         click.echo(f"  {item}")
 
 
+class _Referentiel(click.Group):
+    """`cheminement referentiel`: its commands' help option is ours, like the main group's."""
+
+    command_class = Command
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _help_option(ctx)
+
+
+@main.group("referentiel", cls=_Referentiel)
+def referentiel() -> None:
+    """The référentiel's commands."""
+
+
+@referentiel.command("importer")
+@argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@option("--fiche", key="help.importer-fiche", default=None)
+@option("--portfolio", "path", key="help.importer-portfolio", default=None, type=click.Path(path_type=Path))
+@option("--essai", "dry_run", key="help.importer-essai", is_flag=True)
+def importer(source: Path, fiche: str | None, path: Path | None, dry_run: bool) -> None:
+    portfolio = _portfolio(path)
+    target = portfolio.settings.referentiel_path
+    try:
+        text, report = referentiel_import.import_source(source, target, fiche)
+    except referentiel_import.ImportFailure as failure:
+        raise Refusal(message(failure.key, portfolio.lang, **failure.params)) from None
+    if not dry_run:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    click.echo(message("referentiel-import.dry-run" if dry_run else "referentiel-import.written", portfolio.lang,
+                       path=_shown(target)))
+    for key, ids in (("added", report.added), ("changed", report.changed), ("absent", report.absent)):
+        if ids:
+            click.echo(message(f"referentiel-import.{key}", portfolio.lang, count=len(ids), ids=", ".join(ids)))
+    if not (report.added or report.changed or report.absent):
+        click.echo(message("referentiel-import.unchanged", portfolio.lang))
+
+
+referentiel.params.append(_langue_option())
+importer.params.append(_langue_option())
+
+
 MOTEUR = option("--moteur", "engine_name", key="help.moteur", type=ENGINE_CHOICES, default=None)
 
 
@@ -425,6 +469,34 @@ def dossier(path: Path, output: Path, competences: tuple[str, ...], since: str |
         except pdf.NoEngine:
             raise Refusal(message("dossier.no-engine", lang)) from None
     click.echo(message("dossier.written", lang, path=_shown(output), engine=printer))
+
+
+@command("export")
+@argument("kind", type=click.Choice(["json", "csv", "jsonresume"]))
+@PATH
+@option("--sortie", "output", key="export.help.sortie", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@option("--separateur", "separator", key="export.help.separateur", type=click.Choice([";", ",", "tab"]), default=";")
+def export(kind: str, path: Path | None, output: Path | None, separator: str) -> None:
+    portfolio = _portfolio(path)
+    settings, lang = portfolio.settings, portfolio.lang
+    report = analyse(settings)
+    if report.errors:
+        cli_report.print_problems(report, lang, err=True)
+        raise Refusal(message("export.errors", lang, count=len(report.errors)))
+
+    if kind in ("json", "jsonresume"):
+        data = (export_module.as_json if kind == "json" else as_jsonresume)(report.portfolio, settings)
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = export_module.as_csv(report.portfolio, settings, lang, separator)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        raise Refusal(message("export.cannot-write", lang, path=_shown(output), detail=error.strerror or error)) from None
+    click.echo(message("export.written", lang, format=kind.upper(), path=_shown(output)))
 
 
 @contextlib.contextmanager

@@ -155,7 +155,7 @@ def examples(name: str, lang: str) -> str:
 def localise(command: click.Command, lang: str) -> None:
     """Put the help of `command` (and of its sub-commands and options) in `lang`."""
     name = command.name or "cheminement"
-    key = "main" if isinstance(command, click.Group) else name
+    key = "main" if name in ("main", "cheminement") else name  # the top group, whatever it is called
     command.help = message(f"help.{key}", lang)
     command.short_help = message(f"help.short.{key}", lang)
     command.epilog = examples(key, lang)
