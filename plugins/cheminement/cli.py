@@ -23,14 +23,12 @@ from typing import Any
 import click
 
 from . import audit as audit_module
-from . import cli_report, cli_text, configfile, editor, engine, manifest, pdf, referentiel_import
+from . import cli_report, cli_text, configfile, editor, engine, export_formats, manifest, pdf, referentiel_import
 from . import dossier as dossier_module
-from . import export as export_module
 from .authoring import AuthoringError, NewNote, NewRetour, new_journal, new_note, new_retour
 from .authoring import init as init_portfolio
 from .check import analyse
 from .cli_text import argument, option, style
-from .export_jsonresume import as_jsonresume
 from .load import load_portfolio
 from .messages import message, printable
 from .model import Kind
@@ -472,28 +470,30 @@ def dossier(path: Path, output: Path, competences: tuple[str, ...], since: str |
 
 
 @command("export")
-@argument("kind", type=click.Choice(["json", "csv", "jsonresume"]))
+@argument("kind", type=click.Choice(list(export_formats.FORMATS)))
 @PATH
 @option("--sortie", "output", key="export.help.sortie", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @option("--separateur", "separator", key="export.help.separateur", type=click.Choice([";", ",", "tab"]), default=";")
 def export(kind: str, path: Path | None, output: Path | None, separator: str) -> None:
     portfolio = _portfolio(path)
     settings, lang = portfolio.settings, portfolio.lang
+    chosen = export_formats.FORMATS[kind]
+    if chosen.binary and output is None:
+        raise UsageProblem(message("export.binary-needs-output", lang, format=kind))
     report = analyse(settings)
     if report.errors:
         cli_report.print_problems(report, lang, err=True)
         raise Refusal(message("export.errors", lang, count=len(report.errors)))
 
-    if kind in ("json", "jsonresume"):
-        data = (export_module.as_json if kind == "json" else as_jsonresume)(report.portfolio, settings)
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = export_module.as_csv(report.portfolio, settings, lang, separator)
+    written = chosen.write(report.portfolio, settings, export_formats.Options(lang, separator))
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(written, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8", newline="")
+        if isinstance(written, bytes):
+            output.write_bytes(written)
+        else:
+            output.write_text(written, encoding="utf-8", newline="")
     except OSError as error:
         raise Refusal(message("export.cannot-write", lang, path=_shown(output), detail=error.strerror or error)) from None
     click.echo(message("export.written", lang, format=kind.upper(), path=_shown(output)))
