@@ -50,9 +50,9 @@ def _install_timers(totals: dict[str, list[float]]) -> list[str]:
 
     missing: list[str] = []
 
-    def timed(name: str, func):  # noqa: ANN001, ANN202
+    def timed(name: str, func):
         @functools.wraps(func)  # keeps `mkdocs_priority` from @event_priority
-        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def wrapper(*args, **kwargs):
             start = time.perf_counter()
             try:
                 return func(*args, **kwargs)
@@ -198,7 +198,7 @@ def profile_table(prof: Path, top: int) -> tuple[list[str], list[str]]:
     stats = pstats.Stats(str(prof))
     entries = stats.stats  # type: ignore[attr-defined]
     rows = []
-    for func, (cc, nc, tt, ct, _callers) in entries.items():
+    for func, (_cc, nc, tt, ct, _callers) in entries.items():
         if ours(func[0]):
             rows.append((ct, tt, nc, func))
     rows.sort(reverse=True)

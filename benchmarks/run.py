@@ -1,15 +1,16 @@
-"""Benchmark the Cheminement plugin against bare MkDocs + Material on generated portfolios.
+"""Benchmark the Cheminement plugin against bare MkDocs + Material, and against Material's blog +
+tags plugins, on generated portfolios; then what users feel: serve latency and build-all (felt.py).
 
     .venv/bin/python benchmarks/run.py                 # N = 100, 1000, 5000; 3 runs; writes RESULTS.md
-    .venv/bin/python benchmarks/run.py --smoke         # N = 100, 1 run, audit, nothing written (CI)
-    .venv/bin/python benchmarks/run.py --sizes 1000 --runs 5 --no-write
+    .venv/bin/python benchmarks/run.py --smoke         # every part at a tiny size, nothing written (CI)
+    .venv/bin/python benchmarks/run.py --sizes 1000 --runs 5 --serve-size 0 --build-all 0 --no-write
 
 First freeze the code under test (a copy of plugins/cheminement and themes/cheminement in
 benchmarks/.cache/code-HASH, imported through PYTHONPATH; `--live` to skip). Then for each N:
 generate the portfolio (cached in benchmarks/.cache), check that `cheminement check --strict`
 reports no problem, build once with each config untimed (warm-up, page counts, `--strict`
-validity, and with `--audit` the privacy audit of the plugin's site), then build alternately
-with the plugin and bare, each build in a fresh `mkdocs build -q --strict` process wrapped by
+validity, and with `--audit` the privacy audit of the plugin's site), then build the three
+configs in turn (plugin, bare, blog), each build in a fresh `mkdocs build -q --strict` process wrapped by
 measure.py (wall time, CPU time, peak RSS), and time `cheminement check` as many times.
 
 Exit status: 0 when every check and build succeeded (targets missed are reported, not
@@ -21,10 +22,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
-import importlib.metadata
+import itertools
 import json
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -38,13 +38,19 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+import felt  # noqa: E402
 import generate  # noqa: E402
+import machine  # noqa: E402
 
 DEFAULT_CACHE = HERE / ".cache"
 RESULTS = HERE / "RESULTS.md"
 
-# The targets of issue 7.
-TARGET_RATIO = 1.15  # plugin build / bare build at N=1000
+# The targets of issues 7 and 18.
+TARGET_RATIO = 1.25  # plugin build / bare build at N=1000
+TARGET_BLOG = 3.0  # Material blog + tags build / plugin build at N=1000 (at least)
+TARGET_SERVE = 0.25  # plugin incremental serve's save-to-visible / bare serve's (at most)
+DOSSIER_CHOSEN = 20  # notes marked `dossier: true` in a generated portfolio (fewer when N < 1000)
+CONFIGS = {"plugin": "mkdocs.yml", "bare": "mkdocs-bare.yml", "blog": "mkdocs-blog.yml"}
 TARGET_SCALING = 5.5  # build time(5000) / time(1000)
 TARGET_MEMORY_MB = 1024  # peak RSS at N=5000
 TARGET_CHECK_SHARE = 0.10  # check time / plugin build time at N=1000
@@ -104,7 +110,7 @@ def snapshot(cache: Path) -> tuple[Path, str]:
             if dest.exists():
                 shutil.rmtree(dest)
             tmp.rename(dest)
-            (dest / ".complete").write_text(dt.datetime.now(dt.timezone.utc).isoformat())
+            (dest / ".complete").write_text(dt.datetime.now(dt.UTC).isoformat())
             return dest, before
         shutil.rmtree(tmp, ignore_errors=True)
         log("  code changed while copying it; retrying")
@@ -152,9 +158,14 @@ def generator_hash() -> str:
     return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:10]
 
 
+def chosen(n: int) -> int:
+    """Notes marked for the dossier: 2 % of the récits, at most DOSSIER_CHOSEN."""
+    return max(1, min(DOSSIER_CHOSEN, n // 50))
+
+
 def portfolio(n: int, seed: int, cache: Path) -> tuple[Path, dict[str, int]]:
     """The generated portfolio for N (regenerated when generate.py changes)."""
-    out = cache / f"portfolio-n{n}-s{seed}-{generator_hash()}"
+    out = cache / f"portfolio-n{n}-s{seed}-d{chosen(n)}-{generator_hash()}"
     marker = out / ".complete.json"
     if marker.is_file():
         return out, json.loads(marker.read_text())
@@ -162,7 +173,7 @@ def portfolio(n: int, seed: int, cache: Path) -> tuple[Path, dict[str, int]]:
         shutil.rmtree(out)
     log(f"  generating N={n} in {out}")
     start = time.perf_counter()
-    stats = generate.generate(n, out, seed)
+    stats = generate.generate(n, out, seed, chosen(n))
     log(f"  generated {stats['files']} files ({stats['bytes'] / 1e6:.1f} MB) in {time.perf_counter() - start:.1f} s")
     marker.write_text(json.dumps(stats))
     return out, stats
@@ -185,13 +196,13 @@ class SizeResult:
     stats: dict[str, int]
     pages: dict[str, int] = field(default_factory=dict)
     site_mb: dict[str, float] = field(default_factory=dict)
-    builds: dict[str, list[Measure]] = field(default_factory=lambda: {"plugin": [], "bare": []})
+    builds: dict[str, list[Measure]] = field(default_factory=lambda: {name: [] for name in CONFIGS})
     checks: list[Measure] = field(default_factory=list)
     exclude_cost_s: float | None = None
     failures: list[str] = field(default_factory=list)
 
     def median(self, what: str, metric: str = "wall_s") -> float:
-        runs = self.checks if what == "check" else self.builds[what]
+        runs = self.checks if what == "check" else self.builds.get(what, [])
         return statistics.median(getattr(m, metric) for m in runs) if runs else float("nan")
 
     def cpu(self, what: str) -> float:
@@ -206,13 +217,13 @@ class SizeResult:
     @classmethod
     def from_json(cls, data: dict) -> SizeResult:
         result = cls(data["n"], data["stats"], data["pages"], data["site_mb"])
-        result.builds = {k: [Measure(**m) for m in v] for k, v in data["builds"].items()}
+        result.builds.update({k: [Measure(**m) for m in v] for k, v in data["builds"].items()})
         result.checks = [Measure(**m) for m in data["checks"]]
         result.exclude_cost_s, result.failures = data["exclude_cost_s"], data["failures"]
         return result
 
     def peak_mb(self, what: str) -> float:
-        runs = self.checks if what == "check" else self.builds[what]
+        runs = self.checks if what == "check" else self.builds.get(what, [])
         return max(m.maxrss_mb for m in runs) if runs else float("nan")
 
 
@@ -278,8 +289,8 @@ def validate(out: Path, result: SizeResult) -> None:
 def exclusion_cost(out: Path) -> float:
     """Time bare MkDocs spends matching every file against the bare config's exclude_docs."""
     try:
-        import pathspec
-        import yaml
+        import pathspec  # noqa: PLC0415 - optional here
+        import yaml  # noqa: PLC0415 - optional here
     except ImportError:
         return float("nan")
     config = yaml.safe_load((out / "mkdocs-bare.yml").read_text(encoding="utf-8"))
@@ -299,7 +310,7 @@ def bench_size(n: int, runs: int, seed: int, cache: Path, warmup: bool, timeout:
     result = SizeResult(n, stats)
     validate(out, result)
     result.exclude_cost_s = exclusion_cost(out)
-    configs = {"plugin": "mkdocs.yml", "bare": "mkdocs-bare.yml"}
+    configs = CONFIGS
     # Untimed first builds: warm the file cache, count pages, and prove --strict passes.
     for name, config in configs.items():
         measure, code, err, info = build(out, config, timeout, inspect=True, audit=audit and name == "plugin")
@@ -318,8 +329,9 @@ def bench_size(n: int, runs: int, seed: int, cache: Path, warmup: bool, timeout:
     if result.failures:
         return result
     for run in range(runs):
-        order = ("plugin", "bare") if run % 2 == 0 else ("bare", "plugin")
-        for name in order:
+        names = list(configs)
+        order = names[run % len(names):] + names[:run % len(names)]  # each config leads in turn
+        for name in order if warmup or run > 0 else ():  # without warm-up, the first builds counted
             measure, code, err, _ = build(out, configs[name], timeout)
             if code != 0:
                 result.failures.append(f"N={n}: build {name} failed on run {run + 1} (exit {code}):\n{err[-4000:]}")
@@ -339,42 +351,6 @@ def bench_size(n: int, runs: int, seed: int, cache: Path, warmup: bool, timeout:
 # -- Report ----------------------------------------------------------------------------------
 
 
-def version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def machine() -> dict[str, str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "unknown"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-    return {
-        "CPU": cpu,
-        "Cores": str(os.cpu_count()),
-        "RAM": ram,
-        "OS": platform.platform(),
-        "Python": platform.python_version(),
-        "MkDocs": version("mkdocs"),
-        "Material": version("mkdocs-material"),
-        "Cheminement": f"{version('mkdocs-cheminement')}, {CODE_ID}",
-        "Date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-    }
-
-
 def fmt(value: float, digits: int = 2) -> str:
     return "—" if value != value else f"{value:.{digits}f}"  # NaN -> dash
 
@@ -391,11 +367,18 @@ def targets(results: dict[int, SizeResult]) -> list[tuple[str, str, str, str]]:
         return "**met on CPU time only**" if cpu_ok else "**met on wall time only**"
 
     r1000, r5000 = results.get(1000), results.get(5000)
-    name = "Plugin build at N=1000 ≤ 1.15 × bare"
+    name = f"Plugin build at N=1000 ≤ {TARGET_RATIO} × bare"
     if r1000 and r1000.builds["plugin"] and r1000.builds["bare"]:
         wall = r1000.median("plugin") / r1000.median("bare")
         cpu = r1000.cpu("plugin") / r1000.cpu("bare")
         rows.append((name, f"{wall:.2f} ×", f"{cpu:.2f} ×", verdict(wall <= TARGET_RATIO, cpu <= TARGET_RATIO)))
+    else:
+        rows.append((name, "not measured", "not measured", "—"))
+    name = "Material blog + tags at N=1000 ≥ 3 × the plugin build"
+    if r1000 and r1000.builds.get("blog") and r1000.builds["plugin"]:
+        wall = r1000.median("blog") / r1000.median("plugin")
+        cpu = r1000.cpu("blog") / r1000.cpu("plugin")
+        rows.append((name, f"{wall:.2f} ×", f"{cpu:.2f} ×", verdict(wall >= TARGET_BLOG, cpu >= TARGET_BLOG)))
     else:
         rows.append((name, "not measured", "not measured", "—"))
     name = "Plugin build time(5000) ≤ 5.5 × time(1000)"
@@ -431,7 +414,7 @@ def report(results: dict[int, SizeResult], runs: int, seed: int, machine_info: d
              "Generated by `benchmarks/run.py` (see `benchmarks/README.md`). Each build is a fresh "
              "`mkdocs build -q --strict` process; times are medians of "
              f"{runs} run(s) after one untimed warm-up build of each config; peak memory is the "
-             "largest peak RSS over those runs. Plugin and bare builds alternate. *Wall* is elapsed time; "
+             "largest peak RSS over those runs. The three configs take turns. *Wall* is elapsed time; "
              "*CPU* is the user + system time of the build process, which other load on the machine "
              "disturbs much less (the `load` column is the 1-minute load average when the runs started).", "",
              "## Machine", "", "| | |", "|---|---|"]
@@ -439,28 +422,32 @@ def report(results: dict[int, SizeResult], runs: int, seed: int, machine_info: d
     lines += ["", "## Portfolios", "",
               f"`benchmarks/generate.py N OUT --seed {seed}`: N récits (~400 words), N/10 parcours, N/5 traces with a "
               "small PNG/PDF/TXT file each, 40 competences in 6 domains, 10 competence pages, a private journal; "
-              "about 10 % of notes private.", "",
-              "| N | files | MB | private notes | pages (plugin / bare) | site MB (plugin / bare) |",
+              f"about 10 % of notes private; 2 % of the récits (at most {DOSSIER_CHOSEN}) marked `dossier: true` "
+              "(the dossier's selection).", "",
+              "| N | files | MB | private notes | pages (plugin / bare / blog) | site MB (plugin / bare / blog) |",
               "|---:|---:|---:|---:|---:|---:|"]
     for n, r in sorted(results.items()):
         lines.append(f"| {n} | {r.stats['files']} | {r.stats['bytes'] / 1e6:.1f} | {r.stats['private_notes']} "
-                     f"| {r.pages.get('plugin', '—')} / {r.pages.get('bare', '—')} "
-                     f"| {fmt(r.site_mb.get('plugin', float('nan')), 0)} / {fmt(r.site_mb.get('bare', float('nan')), 0)} |")
+                     f"| {' / '.join(str(r.pages.get(c, '—')) for c in CONFIGS)} "
+                     f"| {' / '.join(fmt(r.site_mb.get(c, float('nan')), 0) for c in CONFIGS)} |")
     lines += ["", "## Results", "",
-              "| N | plugin build s (CPU) | bare build s (CPU) | plugin / bare (CPU) | plugin peak RSS MB "
+              "| N | plugin build s (CPU) | bare build s (CPU) | plugin / bare (CPU) | blog + tags build s (CPU) "
+              "| blog / plugin (CPU) | plugin peak RSS MB "
               "| bare peak RSS MB | check s (CPU) | check peak RSS MB | check / plugin build (CPU) | load |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n, r in sorted(results.items()):
         p, b, c = r.median("plugin"), r.median("bare"), r.median("check")
         pc, bc, cc = r.cpu("plugin"), r.cpu("bare"), r.cpu("check")
-        loads = [m.load1 for m in [*r.builds["plugin"], *r.builds["bare"], *r.checks]]
+        loads = [m.load1 for m in [*(m for runs in r.builds.values() for m in runs), *r.checks]]
         load = statistics.mean(loads) if loads else float("nan")
+        g, gc = r.median("blog"), r.cpu("blog")
         lines.append(f"| {n} | {fmt(p)} ({fmt(pc)}) | {fmt(b)} ({fmt(bc)}) | {fmt(p / b)} ({fmt(pc / bc)}) "
+                     f"| {fmt(g)} ({fmt(gc)}) | {fmt(g / p)} ({fmt(gc / pc)}) "
                      f"| {fmt(r.peak_mb('plugin'), 0)} | {fmt(r.peak_mb('bare'), 0)} | {fmt(c)} ({fmt(cc)}) "
                      f"| {fmt(r.peak_mb('check'), 0)} | {fmt(c / p, 3)} ({fmt(cc / pc, 3)}) | {fmt(load, 1)} |")
     sizes = sorted(results)
     scaling = []
-    for small, large in zip(sizes, sizes[1:]):
+    for small, large in itertools.pairwise(sizes):
         rs, rl = results[small], results[large]
         scaling.append(f"| {large} / {small} ({large / small:.0f} × the notes) "
                        f"| {fmt(rl.median('plugin') / rs.median('plugin'))} ({fmt(rl.cpu('plugin') / rs.cpu('plugin'))}) "
@@ -471,7 +458,7 @@ def report(results: dict[int, SizeResult], runs: int, seed: int, machine_info: d
                   "| sizes | plugin build | bare build | check |", "|---|---:|---:|---:|", *scaling]
     lines += ["", "All runs (wall s / CPU s / load):", ""]
     for n, r in sorted(results.items()):
-        for what in ("plugin", "bare"):
+        for what in CONFIGS:
             lines.append(f"- N={n} {what}: " + ", ".join(f"{fmt(m.wall_s)}/{fmt(m.cpu_s)}/{fmt(m.load1, 1)}"
                                                         for m in r.builds[what]))
         lines.append(f"- N={n} check: " + ", ".join(f"{fmt(m.wall_s)}/{fmt(m.cpu_s)}/{fmt(m.load1, 1)}" for m in r.checks))
@@ -483,11 +470,13 @@ def report(results: dict[int, SizeResult], runs: int, seed: int, machine_info: d
               "every note folder in `not_in_nav`, `journal/` and each private note (and the files only private notes "
               "use) listed in `exclude_docs`. It does not render wikilinks, panels or backlinks, nor the pages the plugin "
               "generates (competence index and pages, timeline, listings, printable dossier…), so the plugin site "
-              "has more pages.",
+              "has more pages. *Blog* is what Material alone offers on the same public notes: the récits as "
+              "posts of its blog plugin (archive, pagination, excerpts), tagged with their competences (tags plugin, "
+              "one tag index page), the other notes as in the bare config.",
               "- Matching every file against the bare config's long `exclude_docs` list costs bare MkDocs "
               f"({', '.join(costs)}); this is included in the bare times.",
               ]
-    loads = [m.load1 for r in results.values() for m in [*r.builds["plugin"], *r.builds["bare"], *r.checks]]
+    loads = [m.load1 for r in results.values() for m in [*(m for runs in r.builds.values() for m in runs), *r.checks]]
     cores = int(machine_info.get("Cores") or 1) if str(machine_info.get("Cores", "")).isdigit() else 1
     if loads and statistics.mean(loads) > cores:
         lines.append(f"- The 1-minute load average during the runs was {statistics.mean(loads):.1f} on {cores} cores "
@@ -532,9 +521,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="import the working tree as it is at each build instead of a frozen copy")
     parser.add_argument("--code", type=Path, default=None,
                         help="reuse a code snapshot (benchmarks/.cache/code-HASH) instead of taking a new one")
+    parser.add_argument("--serve-size", type=int, default=1000, help="N of the serve latency portfolio (0: skip)")
+    parser.add_argument("--serve-repeats", type=int, default=3, help="times each edit is made under serve")
+    parser.add_argument("--build-all", default="200x50", metavar="MxK",
+                        help="build-all of M portfolios of about K notes (default 200x50; 0: skip)")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.sizes, args.runs, args.audit = "100", 1, True
+        # Every part, at tiny sizes, once: the first build of each config is the timed one.
+        args.sizes, args.runs, args.audit, args.warmup = "100", 1, True, False
+        args.serve_size, args.serve_repeats, args.build_all = 20, 1, "1x10"
     write = args.write if args.write is not None else not args.smoke
     sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -543,25 +538,39 @@ def main(argv: list[str] | None = None) -> int:
         raw = json.loads(args.from_json.read_text(encoding="utf-8"))
         results = {r["n"]: SizeResult.from_json(r) for r in raw["results"]}
         args.runs, args.seed, machine_info = raw["runs"], raw["seed"], raw["machine"]
+        extra, failed = raw.get("felt", []), raw.get("felt_failures", [])
     else:
         use_code(args.cache, args.live, args.code)
-        machine_info = machine()
+        machine_info = machine.describe(CODE_ID)
         results = {}
         for n in sizes:
             results[n] = bench_size(n, args.runs, args.seed, args.cache, args.warmup, args.timeout, args.audit)
-        raw_file = args.cache / f"results-{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%S')}.json"
+        raw_file = args.cache / f"results-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S')}.json"
+        extra, failed = felt_sections(args)
         raw_file.write_text(json.dumps({"runs": args.runs, "seed": args.seed, "machine": machine_info,
-                                        "results": [r.to_json() for r in results.values()]}, indent=1))
+                                        "results": [r.to_json() for r in results.values()],
+                                        "felt": extra, "felt_failures": failed}, indent=1))
         log(f"raw results: {raw_file}")
     text = report(results, args.runs, args.seed, machine_info)
+    text += "".join(f"\n{section}\n" for section in extra)
     print(text)
     if write:
         args.output.write_text(text + kept_sections(args.output), encoding="utf-8")
         log(f"written {args.output}")
-    failures = [f for r in results.values() for f in r.failures]
+    failures = [f for r in results.values() for f in r.failures] + failed
     for failure in failures:
         log(f"FAILED: {failure}")
     return 1 if failures else 0
+
+
+def felt_sections(args: argparse.Namespace) -> tuple[list[str], list[str]]:
+    """Serve latency and build-all (felt.py): the report's sections, and the failures."""
+    serve = None
+    if args.serve_size > 0:
+        log(f"serve latency at N={args.serve_size}")
+        serve = (portfolio(args.serve_size, args.seed, args.cache)[0], args.serve_size, args.serve_repeats)
+    tools = {"mkdocs": tool("mkdocs"), "cheminement": tool("cheminement")}
+    return felt.sections(serve, args.build_all, tools, environment(), args.cache, min(args.timeout, 300), TARGET_SERVE)
 
 
 if __name__ == "__main__":

@@ -53,11 +53,12 @@ def test_from_an_empty_folder_to_a_strict_build(tmp_path: Path) -> None:
     run("cheminement", "new", "competence", "Organiser", cwd=folio)
     run("cheminement", "new", "competence", "Négocier un accord", "--domaine", "relation", cwd=folio)
 
-    recit = next((folio / "portfolio" / "recits").glob("*-l-ecoute-mon-premier-atelier.md"))
+    recit = folio / "portfolio" / "recits" / "l-ecoute-mon-premier-atelier.md"  # the title's slug, no date
     text = recit.read_text(encoding="utf-8")
     assert 'titre: "L\'écoute : mon premier atelier"' in text
     assert "## Expérience concrète" in text and "*Qu'ai-je vécu, concrètement ?*" in text
-    assert "  communiquer: Découverte" in text
+    assert "  communiquer: À compléter  # Découverte | Application | Maîtrise | Expertise" in text
+    fill_in(folio / "portfolio")
     assert (folio / "portfolio" / "traces" / "attestation stage.pdf").read_bytes().startswith(b"%PDF")
 
     run("mkdocs", "build", "--strict", cwd=folio)
@@ -98,7 +99,7 @@ def test_new_refuses_unknown_competences_and_existing_notes(tmp_path: Path) -> N
 def test_english_portfolio_and_reflection_prompts(tmp_path: Path) -> None:
     run("cheminement", "init", str(tmp_path), "--langue", "en", cwd=tmp_path)
     run("cheminement", "new", "recit", "First workshop", "--modele", "gibbs", cwd=tmp_path)
-    recit = next((tmp_path / "portfolio" / "recits").glob("*-first-workshop.md")).read_text(encoding="utf-8")
+    recit = (tmp_path / "portfolio" / "recits" / "first-workshop.md").read_text(encoding="utf-8")
     assert "## Feelings" in recit and "*What did I feel and think at the time?*" in recit
     run("mkdocs", "build", "--strict", cwd=tmp_path)
     soup = BeautifulSoup((tmp_path / "site" / "chronologie" / "index.html").read_text(encoding="utf-8"), "lxml")
@@ -114,6 +115,15 @@ def test_lines_format_for_editors(tmp_path: Path) -> None:
     assert result.stdout.splitlines()[0].startswith("portfolio/recits/mon-premier-recit.md:3: erreur: « 2025-13-01 »")
 
 
+def fill_in(docs: Path) -> None:
+    """Every « À compléter » replaced by the first value its comment offers (or a date)."""
+    for note in docs.rglob("*.md"):
+        text = note.read_text(encoding="utf-8")
+        text = re.sub(r": À compléter  # ([^|\n]+?) \|.*", r": \1", text)
+        text = re.sub(r"^fin: À compléter  #.*", "fin: en cours", text, flags=re.MULTILINE)
+        note.write_text(re.sub(r": À compléter  #.*", ": 2024-09", text), encoding="utf-8")
+
+
 def front_matter(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
 
@@ -122,7 +132,8 @@ def test_new_retour_is_the_exact_feedback_note_and_the_site_shows_it(tmp_path: P
     today = dt.date.today().isoformat()
     run("cheminement", "init", str(tmp_path), cwd=tmp_path)
     run("cheminement", "new", "recit", "Premier atelier", "--competences", "communiquer", cwd=tmp_path)
-    recit_id = f"{today}-premier-atelier"
+    recit_id = "premier-atelier"
+    fill_in(tmp_path / "portfolio")
     out = run("cheminement", "new", "retour", "--sur", recit_id, "--auteur", "Marie: Dupont #1",
               "--competence", "communiquer=validée", "--competence", "cooperer", "--relecture", "--public",
               cwd=tmp_path).stdout
@@ -211,7 +222,8 @@ def test_new_competence_recognises_a_title(tmp_path: Path) -> None:
     out = run("cheminement", "new", "competence", "Coopérer dans une EQUIPE", cwd=tmp_path).stdout
     assert "Créé : portfolio/competences/cooperer.md" in out and "« cooperer »" in out
     assert front_matter(tmp_path / "portfolio" / "competences" / "cooperer.md") == {
-        "niveau": "Découverte", "objectif": "Expertise"}
+        "niveau": "À compléter", "objectif": "À compléter"}
+    fill_in(tmp_path / "portfolio")
     result = run("cheminement", "new", "competence", "Communiquer avec des publics variés", cwd=tmp_path, ok=False)
     assert result.returncode == 1 and "« communiquer » a déjà sa page" in result.stderr
     assert not list((tmp_path / "portfolio" / "competences").glob("communiquer-*"))

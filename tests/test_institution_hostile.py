@@ -254,7 +254,8 @@ def test_settings_reach_html_escaped(batch: Batch) -> None:
 
 def test_state_file_says_nothing_about_notes(batch: Batch) -> None:
     state = json.loads((batch.out / "victim" / ".cheminement-build.json").read_text(encoding="utf-8"))
-    assert set(state) == {"hash", "name", "programme", "listed", "built"}
+    assert set(state) == {"hash", "name", "programme", "listed", "built", "assets"}
+    assert all(path.startswith("assets/") for path in state["assets"]["files"])  # the theme's files only
     assert state["name"] == "Victime"
 
 

@@ -139,6 +139,12 @@ def test_the_sample_portfolio_builds_the_same_through_the_stage(tmp_path: Path) 
     assert pages == sorted(p.relative_to(tmp_path / "staged") for p in (tmp_path / "staged").rglob("*.html"))
     for page in pages:
         assert (tmp_path / "direct" / page).read_bytes() == (tmp_path / "staged" / page).read_bytes(), page
+    # `cheminement build` publishes no source map and only the search languages the site loads;
+    # a plain `mkdocs build` (the control) still copies them all.
+    assert list((tmp_path / "direct").rglob("*.map")) and not list((tmp_path / "staged").rglob("*.map"))
+    languages = {p.name for p in (tmp_path / "staged" / "assets" / "javascripts" / "lunr" / "min").glob("lunr.*.min.js")}
+    assert "lunr.fr.min.js" in languages and "lunr.de.min.js" not in languages
+    assert not any("sourceMappingURL" in p.read_text(encoding="utf-8") for p in (tmp_path / "staged").rglob("*.js"))
 
 
 def engine_command(name: str) -> str:

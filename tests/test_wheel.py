@@ -30,7 +30,7 @@ def test_a_portfolio_builds_from_the_wheel_alone(tmp_path: Path) -> None:
 
     location = run("-c", "import cheminement, cheminement.theme; print(cheminement.__file__); print(cheminement.theme.__file__)")
     assert all(line.startswith(str(installed)) for line in location.split())
-    run("-m", "cheminement", "init", "folio")
+    run("-m", "cheminement", "init", "folio", "--referentiel", "crcn")
     run("-m", "mkdocs", "build", "--strict", "-f", "folio/mkdocs.yml")
     site = work / "folio" / "site"
     assert (site / "assets" / "cheminement" / "cheminement.css").is_file()

@@ -9,7 +9,9 @@ of contents, logging and error mapping.
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,6 +89,11 @@ def prepare(report: Report, publication: Publication, settings: Settings, *, tem
     review). Raises CitationError when the library holds a work APA cannot format.
     """
     public = publication.public
+    dossier_left_out = bool(settings.dossier_page) and not dossier_module.wanted(
+        settings, public, os.environ.get(dossier_module.SELECTION_VARIABLE))
+    if dossier_left_out:
+        # No page, no link to it (home page, navigation): as with `dossier: false`.
+        settings = dataclasses.replace(settings, dossier_page=None)
     views = views_module.build(public, settings, settings.newest_first)
     # Read from the public home page only: a private one's profile is never shown.
     shown, _ = profile.read(settings.profile, profile.home_page(public.pages), set(public.assets), programme)
@@ -106,7 +113,7 @@ def prepare(report: Report, publication: Publication, settings: Settings, *, tem
     home = profile.home_page(public.pages)
     return Assembler(settings, views, renderer, text, inert, site_name, frozenset(publication.previewed), changed,
                      formatter, citations, since, home.title if home is not None else "",
-                     {page.path: page for page in [*public.notes, *public.pages]})
+                     {page.path: page for page in [*public.notes, *public.pages]}, dossier_left_out)
 
 
 @dataclass
@@ -126,6 +133,8 @@ class Assembler:
     since: Since | None = None  # what "Nouveautés" and the review compare with
     home_title: str = ""  # the learner's home page's title: who the dossier presents, failing a name
     files: Mapping[str, Page] = field(default_factory=dict)  # the public notes and pages by path
+    # The dossier was left out: large portfolio, nothing chosen for it (dossier.wanted).
+    dossier_left_out: bool = False
 
     def pages(self, public: Portfolio, home: bool) -> list[Planned]:
         """Every page we render and its role; a later entry for the same path wins."""
@@ -256,6 +265,15 @@ class Assembler:
         return None
 
     # -- The printable dossier ----------------------------------------------------------
+
+    def dossier_notice(self) -> str | None:
+        """Why the site has no dossier page this time, for the build's log; None when it has
+        one or the learner turned it off."""
+        if not self.dossier_left_out:
+            return None
+        count = sum(1 for note in self.views.notes.values() if note.kind is not Kind.COMPETENCE)
+        return message("dossier.left-out", self.settings.lang, count=count, limit=dossier_module.WHOLE_LIMIT,
+                       config=self.settings.config_name)
 
     def dossier(self, selection: DossierSelection, own: str, page_url: str, url_for: UrlFor, read: ReadPage) -> str:
         """The dossier from the rendered pages (`read`): only the notes it holds are read

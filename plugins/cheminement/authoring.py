@@ -21,10 +21,10 @@ from pathlib import Path
 import yaml
 from slugify import slugify
 
-from . import editor
+from . import editor, packs, placeholders, referentiel_import
 from .load import did_you_mean, load_portfolio
 from .messages import CATALOGUE, message
-from .model import Competence, Kind, fold, is_markdown, markdown_stem
+from .model import Competence, Kind, Referentiel, fold, is_markdown, markdown_stem
 from .publish import is_public
 from .schema import REFLECTION_MODELS, field_of
 from .settings import Settings, folder_key
@@ -67,10 +67,16 @@ class Initialised:
     notices: tuple[str, ...] = ()
 
 
-def init(target: Path, lang: str = "fr", today: dt.date | None = None) -> Initialised:
+def init(target: Path, lang: str = "fr", today: dt.date | None = None, pack: str | None = None) -> Initialised:
     """Create a starter portfolio in `target`, set up for VS Code; refuse if any of the
-    portfolio's files already exists (editor settings the learner has are merged into)."""
+    portfolio's files already exists (editor settings the learner has are merged into).
+
+    `pack` (`crcn`, `digcomp`) puts that framework beside the starter's own, whose example
+    competences the starter's notes use: both are in the index, the learner replaces theirs.
+    """
     today = today or dt.date.today()
+    if pack is not None and not packs.is_pack(pack):
+        raise AuthoringError(message("packs.unknown", lang, name=pack, packs=", ".join(packs.names())))
     files = starter_files(lang)
     existing = [target / path for path in files if (target / path).exists()]
     if existing:
@@ -88,8 +94,21 @@ def init(target: Path, lang: str = "fr", today: dt.date | None = None) -> Initia
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(string.Template(text).substitute(values), encoding="utf-8")
         written.append(destination)
-    setup = _set_up_editor(target, next(path for path in files if path.endswith("/" + REFERENTIEL)), lang)
+    referentiel = next(path for path in files if path.endswith("/" + REFERENTIEL))
+    if pack is not None:
+        _add_pack(target / referentiel, pack, lang)
+    setup = _set_up_editor(target, referentiel, lang)
     return Initialised(written + setup.written, tuple(setup.notices))
+
+
+def _add_pack(path: Path, name: str, lang: str) -> None:
+    """The starter's référentiel with the pack beside it (`referentiels:`), as
+    `referentiel importer <pack>` would write it, under a comment saying what is what."""
+    imported = packs.load(name, lang)
+    merged, _ = referentiel_import.merge_framework(referentiel_import.read_existing(path), imported.framework, True)
+    header = message("packs.init-header", lang, title=imported.framework.get("titre") or name)
+    comment = "".join(f"# {line}\n" if line else "#\n" for line in header.split("\n"))
+    path.write_text(comment + referentiel_import.dump(merged), encoding="utf-8")
 
 
 def _set_up_editor(target: Path, referentiel: str, lang: str) -> editor.EditorSetup:
@@ -173,8 +192,33 @@ def existing_competence(title: str, known: dict[str, Competence]) -> str | None:
     return next((cid for cid, c in known.items() if wanted and wanted in (_letters(cid), _letters(c.title))), None)
 
 
+def _free_name(folder: Path, slug: str, kind: Kind, links: LinkIndex, lang: str) -> tuple[str, list[str]]:
+    """The file name of a new note: its title's slug, never a date (the name is the id that
+    `[[…]]` and `sur:` use, and a date in it would outlive a change of `date:`).
+
+    The same file already there is refused (the command was run twice, or the title is
+    taken); an id another note or a competence answers to gets `-2`, `-3`… and a notice, so
+    that `[[id]]` keeps naming one thing. A competence page is named by its competence.
+    """
+    path = folder / f"{slug}.md"
+    if path.exists():
+        code = "new.competence-exists" if kind is Kind.COMPETENCE else "new.exists"
+        raise AuthoringError(message(code, lang, path=path, id=slug))
+    if kind is Kind.COMPETENCE or not links.resolve(slug):
+        return slug, []
+    number = 2
+    while (folder / f"{slug}-{number}.md").exists() or links.resolve(f"{slug}-{number}"):
+        number += 1
+    return f"{slug}-{number}", [message("new.id-taken", lang, id=slug, new=f"{slug}-{number}")]
+
+
 def new_note(settings: Settings, note: NewNote, today: dt.date | None = None) -> Created:
-    """Write a new note into the portfolio and return its path; nothing is overwritten."""
+    """Write a new note into the portfolio and return its path; nothing is overwritten.
+
+    What only the learner knows (levels, a path entry's type and dates) is written as a
+    visible placeholder with the allowed values beside it, which `check` reports until
+    filled (placeholders.py): a guess would be published as the learner's word.
+    """
     lang = settings.lang
     today = today or settings.today
     slug = slugify(note.title) or "note"
@@ -199,46 +243,16 @@ def new_note(settings: Settings, note: NewNote, today: dt.date | None = None) ->
             notices.append(message("new.competence-recognised", lang, title=note.title, id=found))
         slug = found or slug
     folder = settings.docs_dir / settings.folder_of(note.kind)
-    name = f"{today.isoformat()}-{slug}" if note.kind is Kind.RECIT else slug
+    name, taken = _free_name(folder, slug, note.kind, LinkIndex(portfolio, settings.folders), lang)
+    notices += taken
     path = folder / f"{name}.md"
-    if path.exists():
-        code = "new.competence-exists" if note.kind is Kind.COMPETENCE and slug in known else "new.exists"
-        raise AuthoringError(message(code, lang, path=path, id=slug))
 
-    meta: list[str] = []
-    body = ""
     if note.kind is Kind.COMPETENCE:
-        # A page for a known competence keeps its title; a new one needs a domain.
-        if slug not in known:
-            domains = [d.id for d in referentiel.domains]
-            if note.domain not in domains:
-                raise AuthoringError(message("new.needs-domain", lang, id=slug, domains=", ".join(domains) or "—"))
-            meta += [f"titre: {_yaml_text(note.title)}", f"domaine: {note.domain}"]
-        meta += [f"niveau: {referentiel.scale.labels[0]}", f"objectif: {referentiel.scale.labels[-1]}"]
-        body = message("new.competence-body", lang) + "\n"
+        meta, body = _competence_page(note, slug, referentiel, lang), message("new.competence-body", lang) + "\n"
     else:
-        meta.append(f"titre: {_yaml_text(note.title)}")
-        if note.kind is Kind.PARCOURS:
-            meta += ["type: autre", "organisation: ", "lieu: ", f"debut: {today.isoformat()}", "fin: en cours"]
-        else:
-            meta.append(f"date: {today.isoformat()}")
-        if note.competences:
-            if note.kind is Kind.RECIT:
-                level = referentiel.scale.labels[0]
-                meta.append("competences:")
-                meta += [f"  {_yaml_plain(cid)}: {level}" for cid in note.competences]
-            else:
-                meta.append(f"competences: [{', '.join(_yaml_plain(cid) for cid in note.competences)}]")
+        meta, body = _note_meta(note, referentiel, today, lang), ""
         if note.kind is Kind.RECIT:
-            meta.append(f"modele: {note.model}" if note.model else "# modele: " + " | ".join(REFLECTION_MODELS))
             body = reflection_sections(note.model, lang) if note.model else message("new.recit-body", lang) + "\n"
-        if note.kind is Kind.TRACE:
-            if note.file is not None:
-                meta.append(f"fichier: {_yaml_text(note.file.name)}")
-            else:
-                meta.append(f"lien: {_yaml_text(note.link or '')}")
-            meta.append("description: ")
-        meta.append("resume: ")
     folder.mkdir(parents=True, exist_ok=True)
     if note.file is not None:
         target = folder / note.file.name
@@ -247,7 +261,48 @@ def new_note(settings: Settings, note: NewNote, today: dt.date | None = None) ->
         if not target.exists():
             shutil.copy2(note.file, target)
     _write(path, meta, body)
+    unfilled = [line.split(":", 1)[0].strip() for line in meta if placeholders.placeholder(lang) + "  #" in line]
+    if unfilled:
+        notices.append(message("new.fill-in", lang, keys=", ".join(dict.fromkeys(unfilled))))
     return Created(path, tuple(notices))
+
+
+def _competence_page(note: NewNote, slug: str, referentiel: Referentiel, lang: str) -> list[str]:
+    """A competence page's keys: its own level and target are the learner's to say."""
+    meta = []
+    domain = note.domain or ""
+    if slug not in referentiel.competences:
+        # A page for a known competence keeps its title; a new one needs a domain.
+        domains = [d.id for d in referentiel.domains]
+        if domain not in domains:
+            raise AuthoringError(message("new.needs-domain", lang, id=slug, domains=", ".join(domains) or "—"))
+        meta += [f"titre: {_yaml_text(note.title)}", f"domaine: {domain}"]
+    scale = referentiel.scale_for(slug, domain)
+    return meta + [placeholders.line(Kind.COMPETENCE, key, scale, lang) for key in ("niveau", "objectif")]
+
+
+def _note_meta(note: NewNote, referentiel: Referentiel, today: dt.date, lang: str) -> list[str]:
+    """A path entry's, story's or piece of evidence's keys, placeholders where only the learner knows."""
+    meta = [f"titre: {_yaml_text(note.title)}"]
+    if note.kind is Kind.PARCOURS:
+        meta += [placeholders.line(Kind.PARCOURS, "type", referentiel.scale, lang), "organisation: ", "lieu: ",
+                 placeholders.line(Kind.PARCOURS, "debut", referentiel.scale, lang),
+                 placeholders.line(Kind.PARCOURS, "fin", referentiel.scale, lang)]
+    else:
+        meta.append(f"date: {today.isoformat()}")
+    if note.competences and note.kind is Kind.RECIT:
+        meta.append("competences:")
+        meta += ["  " + placeholders.line(Kind.RECIT, "competences", referentiel.scale_for(cid), lang, _yaml_plain(cid))
+                 for cid in note.competences]
+    elif note.competences:
+        meta.append(f"competences: [{', '.join(_yaml_plain(cid) for cid in note.competences)}]")
+    if note.kind is Kind.RECIT:
+        meta.append(f"modele: {note.model}" if note.model else "# modele: " + " | ".join(REFLECTION_MODELS))
+    if note.kind is Kind.TRACE:
+        meta.append(f"fichier: {_yaml_text(note.file.name)}" if note.file is not None else f"lien: {_yaml_text(note.link or '')}")
+        meta.append("description: ")
+    meta.append("resume: ")
+    return meta
 
 
 # -- new retour -----------------------------------------------------------------------------

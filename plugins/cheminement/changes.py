@@ -187,7 +187,7 @@ def _earlier_record(raw: bytes, note: Note, settings: Settings, form: PublishedT
         return None
     if page.visibility is not Visibility.PUBLIC and page.visibility is not note.visibility:
         return None
-    return manifest.note_record(form, page, public.referentiel.scale)
+    return manifest.note_record(form, page, public.referentiel)
 
 
 def since_publication(since: Since, public: Portfolio, docs_dir: Path, previewed: Set[str] = frozenset(),
@@ -226,7 +226,7 @@ def since_publication(since: Since, public: Portfolio, docs_dir: Path, previewed
         if before is None:
             result.new.append(path)  # did not exist, or was not public: new to a reader
             continue
-        after = manifest.note_record(form, notes[path], public.referentiel.scale)
+        after = manifest.note_record(form, notes[path], public.referentiel)
         detail = describe(before, after)
         if before["hash"] == after["hash"] or not _visible(detail):
             continue  # what changed is not published (a comment, a private link)

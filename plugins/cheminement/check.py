@@ -17,7 +17,7 @@ from typing import Any
 
 import markdown
 
-from . import biblio, depot, obsidian, profile, wikilinks
+from . import biblio, depot, obsidian, placeholders, profile, wikilinks
 from .load import did_you_mean, load_portfolio
 from .messages import Term
 from .model import (
@@ -56,6 +56,7 @@ def analyse(settings: Settings, paths: Iterable[str] | None = None) -> Report:
     """Load the portfolio and validate it: every problem, sorted by file and line."""
     portfolio, problems = load_portfolio(settings, paths)
     problems.extend(check(portfolio, settings))
+    problems = placeholders.supersede(problems, placeholders.find(portfolio))
     existing = {p.path for p in [*portfolio.notes, *portfolio.pages]} | set(portfolio.assets)
     problems.extend(profile.read(settings.profile, profile.home_page(portfolio.pages), existing)[1])
     problems.extend(depot.problems(settings, settings.config_name))
@@ -117,7 +118,6 @@ class _Checker:
         self.portfolio = portfolio
         self.settings = settings
         self.competences = portfolio.competences
-        self.scale = portfolio.referentiel.scale
         self.index = portfolio.index()
         self.links_index = wikilinks.LinkIndex(portfolio, settings.folders)
         self.problems: list[Problem] = []
@@ -175,8 +175,11 @@ class _Checker:
             self.add(note.path, ref.line, Severity.ERROR, "unknown-about", {"id": ref.id}, *fixes)
 
     def level(self, note: Note, line: int | None, competence: str, value: object) -> None:
-        if self.scale.rank(value) is None:
-            labels = self.scale.labels
+        """A level read against the scale of the competence's own framework."""
+        known = self.competences.get(competence)
+        scale = self.portfolio.referentiel.scale_for(competence, known.domain if known else "")
+        if scale.rank(value) is None:
+            labels = scale.labels
             guess = did_you_mean(str(value), labels)
             fixes: list[tuple[str, dict[str, Any]]] = [("did-you-mean", {"guess": guess})] if guess else []
             fixes.append(("unknown-level.fix", {"labels": ", ".join(labels), "count": len(labels)}))

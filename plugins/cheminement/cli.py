@@ -264,10 +264,11 @@ def audit(site: Path, path: Path | None) -> None:
 @command("init", langue=False)
 @argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 @option("--langue", key="help.init-langue", type=LANGUAGES, default=None)
-def init(directory: Path, langue: str | None) -> None:
+@option("--referentiel", "pack", key="help.init-referentiel", default=None, metavar="crcn|digcomp")
+def init(directory: Path, langue: str | None, pack: str | None) -> None:
     lang = langue or RUN.lang
     try:
-        done = init_portfolio(directory, lang)
+        done = init_portfolio(directory, lang, pack=pack)
     except AuthoringError as error:
         raise Refusal(str(error)) from None
     click.echo(message("init.done", lang, path=directory))
@@ -347,7 +348,7 @@ def referentiel() -> None:
 
 
 @referentiel.command("importer")
-@argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@argument("source", type=click.Path(path_type=Path))
 @option("--fiche", key="help.importer-fiche", default=None)
 @option("--portfolio", "path", key="help.importer-portfolio", default=None, type=click.Path(path_type=Path))
 @option("--essai", "dry_run", key="help.importer-essai", is_flag=True)
@@ -355,7 +356,7 @@ def importer(source: Path, fiche: str | None, path: Path | None, dry_run: bool) 
     portfolio = _portfolio(path)
     target = portfolio.settings.referentiel_path
     try:
-        text, report = referentiel_import.import_source(source, target, fiche)
+        text, report = referentiel_import.import_source(source, target, fiche, portfolio.lang)
     except referentiel_import.ImportFailure as failure:
         raise Refusal(message(failure.key, portfolio.lang, **failure.params)) from None
     if not dry_run:
@@ -363,6 +364,10 @@ def importer(source: Path, fiche: str | None, path: Path | None, dry_run: bool) 
         target.write_text(text, encoding="utf-8")
     click.echo(message("referentiel-import.dry-run" if dry_run else "referentiel-import.written", portfolio.lang,
                        path=_shown(target)))
+    if report.converted:
+        click.echo(message("packs.converted", portfolio.lang, id=report.converted))
+    if report.framework:
+        click.echo(message("packs.into", portfolio.lang, id=report.framework))
     for key, ids in (("added", report.added), ("changed", report.changed), ("absent", report.absent)):
         if ids:
             click.echo(message(f"referentiel-import.{key}", portfolio.lang, count=len(ids), ids=", ".join(ids)))
@@ -438,6 +443,25 @@ def _engine(name: str | None, config_file: Path | None) -> engine.Engine:
         raise Refusal(error.describe(RUN.lang)) from None
 
 
+@command("serve")
+@argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@option("--complet", "full", key="help.serve.complet", is_flag=True)
+@option("-a", "--adresse", "dev_addr", key="help.serve.adresse", metavar="IP:PORT", default=None)
+@MOTEUR
+def serve(path: Path, full: bool, dev_addr: str | None, engine_name: str | None) -> None:
+    if not path.exists():
+        raise UsageProblem(message("cli.not-found", RUN.lang, path=path))
+    config_file = configfile.locate(path)
+    if config_file is None:
+        raise UsageProblem(message("configfile.none", RUN.lang, folder=path.resolve(), names=", ".join(configfile.CONFIG_NAMES)))
+    try:
+        engine.serve(_engine(engine_name, config_file), config_file, full=full, dev_addr=dev_addr, lang=RUN.lang)
+    except engine.NotOurs as error:
+        raise Refusal(str(error)) from None
+    except engine.EngineError as error:
+        raise Refusal(message("build.engine-failed", RUN.lang, detail=error)) from None
+
+
 @command("dossier")
 @argument("path", required=False, default=".", type=click.Path(path_type=Path))
 @option("--pdf", "output", key="help.pdf", required=True, type=click.Path(dir_okay=False, path_type=Path))
@@ -447,12 +471,11 @@ def _engine(name: str | None, config_file: Path | None) -> engine.Engine:
 @MOTEUR
 def dossier(path: Path, output: Path, competences: tuple[str, ...], since: str | None, until: str | None,
             engine_name: str | None) -> None:
-    selection = None
-    if competences or since or until:
-        try:
-            selection = dossier_module.command_line(competences, since, until)
-        except dossier_module.SelectionError as error:
-            raise UsageProblem(error.describe(RUN.lang)) from None
+    # Set even when empty: the command asks for the dossier, whatever the portfolio's size.
+    try:
+        selection = dossier_module.command_line(competences, since, until)
+    except dossier_module.SelectionError as error:
+        raise UsageProblem(error.describe(RUN.lang)) from None
     with tempfile.TemporaryDirectory(prefix="cheminement-dossier-") as site, _environment(dossier_module.SELECTION_VARIABLE, selection):
         with _staged_build(path, None, engine_name, {"site_dir": site}) as (used, config, stage):
             lang = RUN.of(stage.settings.lang)
@@ -478,8 +501,8 @@ def export(kind: str, path: Path | None, output: Path | None, separator: str) ->
     portfolio = _portfolio(path)
     settings, lang = portfolio.settings, portfolio.lang
     chosen = export_formats.FORMATS[kind]
-    if chosen.binary and output is None:
-        raise UsageProblem(message("export.binary-needs-output", lang, format=kind))
+    if chosen.suffix and output is None:
+        raise UsageProblem(message("export.binary-needs-output", lang, format=kind, suffix=chosen.suffix))
     report = analyse(settings)
     if report.errors:
         cli_report.print_problems(report, lang, err=True)
@@ -487,16 +510,18 @@ def export(kind: str, path: Path | None, output: Path | None, separator: str) ->
 
     written = chosen.write(report.portfolio, settings, export_formats.Options(lang, separator))
     if output is None:
-        click.echo(written, nl=False)
+        click.echo(written.content, nl=False)
         return
     try:
-        if isinstance(written, bytes):
-            output.write_bytes(written)
+        if isinstance(written.content, bytes):
+            output.write_bytes(written.content)
         else:
-            output.write_text(written, encoding="utf-8", newline="")
+            output.write_text(written.content, encoding="utf-8", newline="")
     except OSError as error:
         raise Refusal(message("export.cannot-write", lang, path=_shown(output), detail=error.strerror or error)) from None
     click.echo(message("export.written", lang, format=kind.upper(), path=_shown(output)))
+    for note in written.notes:
+        click.echo(note)
 
 
 @contextlib.contextmanager
@@ -534,11 +559,12 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 @option("--shard", key="help.shard", default=None)
 @option("--tout", "force", key="help.force", is_flag=True)
 @option("--index-seulement", "index_only", key="help.index-only", is_flag=True)
+@option("--autonome", "alone", key="help.autonome", is_flag=True)
 @option("--delai", "seconds", key="help.delai", type=click.FloatRange(min=0.1), default=300.0, show_default=True)
 @option("--memoire", "memory", key="help.memoire", type=click.IntRange(min=64), default=2048, show_default=True)
 @MOTEUR
 def build_all(root: Path, out: Path, processes: int | None, shard: str | None, force: bool, index_only: bool,
-              seconds: float, memory: int, engine_name: str | None) -> None:
+              alone: bool, seconds: float, memory: int, engine_name: str | None) -> None:
     from . import institution as inst  # noqa: PLC0415 - POSIX-only pieces, for this command alone
     from .sandbox import MIB, Limits  # noqa: PLC0415
 
@@ -555,7 +581,7 @@ def build_all(root: Path, out: Path, processes: int | None, shard: str | None, f
             chosen = engine.choose(engine_name)
         except engine.NoEngine as error:
             raise Refusal(error.describe(lang)) from None
-        jobs, others = inst.plan(root, out, institution, _shard(shard), force, chosen)
+        jobs, others = inst.plan(root, out, institution, _shard(shard), force, chosen, shared=not alone)
         processes = processes or os.cpu_count() or 1
         unchanged = sum(1 for o in others if o.status == "unchanged")
         click.echo(message("all.header", lang, count=len(jobs), skipped=unchanged, processes=processes))
@@ -564,6 +590,7 @@ def build_all(root: Path, out: Path, processes: int | None, shard: str | None, f
             outcomes = inst.run(jobs, processes, on_done=lambda _: bar.update(1), limits=limits, engine=chosen)
         outcomes = sorted(outcomes + others, key=lambda o: o.slug)
         _print_outcomes(outcomes, lang)
+        inst.collect_assets(out)
     listed = inst.write_index(out, institution)
     count = {status: sum(1 for o in outcomes if o.status == status) for status in ("built", "unchanged", "failed")}
     click.echo(message("all.summary", lang, listed=listed, seconds=round(time.monotonic() - started, 1), **count))

@@ -20,8 +20,8 @@ from slugify import slugify
 
 from .dates import PartialDate
 from .load import did_you_mean
-from .model import Domain, Kind, Note, Parcours, Problem, Retour, Severity, fold
-from .settings import DossierSelection
+from .model import Domain, Kind, Note, Parcours, Portfolio, Problem, Retour, Severity, fold
+from .settings import DossierSelection, Settings
 from .views import CompetenceView, Views
 
 # The command line hands its selection to the build through the environment (JSON).
@@ -32,6 +32,10 @@ ALIASES = {"competence": "competences", "since": "depuis", "jusqua": "jusqu_a", 
 # How each key is written where the learner wrote it, to name it in a message.
 CONFIG_NAMES = {key: f"selection_dossier.{key}" for key in KEYS}
 COMMAND_NAMES = {"competences": "--competence", "depuis": "--depuis", "jusqu_a": "--jusqu-a"}
+# Without a choice the dossier holds every public note: a reasonable book for a small
+# portfolio; past this many notes, hundreds of pages nobody asked for, and a second copy of
+# every page to build on each save. It is then built only when asked (`wanted`).
+WHOLE_LIMIT = 100
 
 
 class SelectionError(Exception):
@@ -133,6 +137,28 @@ def check_competences(selection: DossierSelection, known: list[str], variable: s
                          ("dossier.sel.unknown-competence.known", {"known": ", ".join(sorted(known)[:20])}))
             raise _error(where, "dossier.sel.unknown-competence", {"key": names["competences"], "value": cid},
                          fix, **hint)
+
+
+# -- Whether the site has a dossier at all --------------------------------------------------------
+
+
+def wanted(settings: Settings, public: Portfolio, variable: str | None) -> bool:
+    """Whether the build makes the dossier page: when the learner asked for one, or when
+    the whole portfolio makes a reasonable one.
+
+    Asked: a selection (mkdocs.yml or the command line), notes marked `dossier: true`, a
+    dossier page of their own (its introduction), or `cheminement dossier` running (it
+    always sets `variable`, SELECTION_VARIABLE, even to an empty selection). Otherwise only
+    while the portfolio holds at most WHOLE_LIMIT notes (competence pages aside).
+    """
+    if not settings.dossier_page:
+        return False
+    if variable is not None or settings.dossier_selection.is_set:
+        return True
+    if any(page.path == settings.dossier_page for page in public.pages):
+        return True
+    notes = [n for n in public.notes if n.kind is not Kind.COMPETENCE]
+    return len(notes) <= WHOLE_LIMIT or any(n.in_dossier for n in notes)
 
 
 # -- Dates: a note is in the selected period when its own period meets it ----------------------

@@ -47,7 +47,9 @@ class Vocabulary:
     def of(cls, referentiel: Referentiel, competences: Iterable[str] | None = None) -> Vocabulary:
         """`competences`: every id the portfolio knows (référentiel and competence pages)."""
         ids = referentiel.competences if competences is None else competences
-        return cls(tuple(sorted(set(ids))), tuple(referentiel.scale.labels), tuple(d.id for d in referentiel.domains))
+        scales = [f.scale for f in referentiel.frameworks] or [referentiel.scale]  # every framework's labels
+        levels = tuple(dict.fromkeys(label for scale in scales for label in scale.labels))
+        return cls(tuple(sorted(set(ids))), levels, tuple(d.id for d in referentiel.domains))
 
 
 # -- Spellings as patterns ------------------------------------------------------------------------
@@ -267,11 +269,17 @@ def referentiel_schema(lang: str) -> Schema:
     scale = described("echelle", {"anyOf": [NULL, {"type": "array", "minItems": 1, "uniqueItems": True,
                                                    "items": {"type": "string", "pattern": "\\S"}}]})
     domains = described("domaines", {"type": "array", "items": domain})
+    framework = {"type": "object", "required": ["id"], "properties": {
+        "id": described("id", {"type": "string", "pattern": f"^{IDENTIFIER}(?![\\s\\S])"}),
+        "titre": described("titre", anything), "echelle": scale, "domaines": domains,
+    }, "patternProperties": {spelling("echelle", "scale"): scale, spelling("domaines", "domains"): domains}}
+    frameworks = described("referentiels", {"type": "array", "minItems": 1, "items": framework})
     return {
         "$schema": DRAFT,
         "title": "Cheminement — référentiel",
         "type": ["object", "null"],
-        "properties": {"titre": described("titre", anything), "echelle": scale, "domaines": domains},
+        "properties": {"titre": described("titre", anything), "echelle": scale, "domaines": domains,
+                       "referentiels": frameworks},
         "patternProperties": {spelling("echelle", "scale"): scale, spelling("domaines", "domains"): domains},
     }
 

@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from .messages import message
+from .shared_assets import tidy_site
 from .stage import Stage, build_stage
 
 SNIPPETS = "pymdownx.snippets"
@@ -193,6 +194,47 @@ def build(engine: Engine, config: Any) -> None:
         raise EngineError(str(error) or type(error).__name__) from None
     finally:
         config.plugins.on_shutdown()
+    tidy_site(Path(config.site_dir))  # no source map, no search language the site never loads
+
+
+class NotOurs(EngineError):
+    """The configuration does not run our plugin: serving it would publish everything."""
+
+
+def serve(engine: Engine, config_file: Path, *, full: bool = False, dev_addr: str | None = None,
+          lang: str = "fr") -> None:
+    """The engine's `serve` on the portfolio itself, where our plugin filters in-process.
+
+    By default its builds are dirty ones: our plugin keeps its state between them and has
+    only the pages an edit reaches rebuilt (incremental.py); `full` rebuilds every page on
+    every change, as plain `mkdocs serve` does. Returns when the learner stops the server.
+    """
+    from .plugin import CheminementPlugin  # noqa: PLC0415 - imports the engine
+
+    config = load(engine, config_file)
+    if not any(isinstance(plugin, CheminementPlugin) for plugin in config.plugins.values()):
+        # serve reloads the configuration on each change: our plugin cannot be added to it.
+        raise NotOurs(message("serve.incremental.no-plugin", lang, file=config_file.name))
+    _show_engine_logs(engine)
+    module = importlib.import_module(f"{engine.name}.commands.serve")
+    overrides = {"dev_addr": dev_addr} if dev_addr else {}
+    try:
+        module.serve(config_file=str(config_file), livereload=True, build_type=None if full else "dirty", **overrides)
+    except _failures(engine) as error:
+        raise EngineError(str(error) or type(error).__name__) from None
+
+
+def _show_engine_logs(engine: Engine) -> None:
+    """The engine's INFO lines (address, rebuilds) on the terminal, less its warning that
+    dirty builds may leave stale pages: ours decide which pages to rebuild."""
+    logger = logging.getLogger(engine.name)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logging.getLogger(f"{engine.name}.commands.build").addFilter(
+        lambda record: not str(record.msg).startswith("A 'dirty' build is being performed"))
 
 
 # Plugins that read each page's git history (mkdocs-git-revision-date-localized,

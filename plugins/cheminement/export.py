@@ -46,12 +46,16 @@ class Exported:
         home = profile_module.home_page(self.public.pages)
         self.profile, _ = profile_module.read(settings.profile, home, set(self.public.assets))
 
-    def rank(self, value: object) -> int | None:
-        return self.scale.rank(value) if value is not None else None
+    def rank(self, value: object, competence: str) -> int | None:
+        """A level as a rank of the competence's own framework's scale."""
+        view = self.views.competences.get(competence)
+        scale = view.scale if view else self.scale
+        return scale.rank(value) if value is not None else None
 
     def competence_refs(self, refs: list[Ref]) -> list[dict[str, Any]]:
         """A note's competences that the public portfolio knows, with the level claimed."""
-        return [{"id": ref.id, "niveau": self.rank(ref.level)} for ref in refs if ref.id in self.views.competences]
+        return [{"id": ref.id, "niveau": self.rank(ref.level, ref.id)} for ref in refs
+                if ref.id in self.views.competences]
 
     def note_ids(self, kind: Kind, refs: list[Ref]) -> list[str]:
         """Ids of the public notes among `refs`: a private note's id never leaves."""
@@ -92,12 +96,20 @@ def _profile(shown: profile_module.Profile) -> dict[str, Any]:
 
 def _referentiel(data: Exported) -> dict[str, Any]:
     referentiel = data.public.referentiel
-    return {
+    found: dict[str, Any] = {
         "titre": referentiel.title,
         "echelle": list(data.scale.labels),
         "domaines": [{"id": dv.domain.id, "titre": dv.domain.title,
                       "competences": [_competence(view) for view in dv.competences]} for dv in data.views.domains],
     }
+    if data.views.frameworks:  # several: each level is a rank of its own framework's scale
+        found["referentiels"] = [
+            {"id": fv.framework.id, "titre": fv.framework.title, "echelle": list(fv.scale.labels),
+             "references": dict(fv.framework.refs), "source": fv.framework.source,
+             "licence": fv.framework.licence, "domaines": [dv.domain.id for dv in fv.domains]}
+            for fv in data.views.frameworks
+        ]
+    return found
 
 
 def _competence(view: CompetenceView) -> dict[str, Any]:
@@ -136,7 +148,7 @@ def _kind_fields(data: Exported, note: Note) -> dict[str, Any]:
         return {"date": iso_date(note.date), "fichier": note.file, "lien": note.link, "description": note.description}
     if isinstance(note, CompetencePage):
         return {"domaine": note.domain, "description": note.description,
-                "niveau": data.rank(note.level), "cible": data.rank(note.target)}
+                "niveau": data.rank(note.level, note.id), "cible": data.rank(note.target, note.id)}
     if isinstance(note, Retour):
         return _retour_fields(data, note)
     return {}
@@ -188,7 +200,7 @@ def _rows(data: Exported, lang: str) -> list[list[object]]:
             for evidence in view.evidence:
                 note, level = evidence.note, evidence.level
                 rows.append([*head, message(f"kind.{note.kind.value}", lang), note.id, note.title,
-                             iso_date(evidence.date) or "", level or "", data.scale.label(level) if level else "", note.path])
+                             iso_date(evidence.date) or "", level or "", view.scale.label(level) if level else "", note.path])
     return rows
 
 

@@ -85,6 +85,6 @@ def _skills(data: Exported) -> list[dict[str, Any]]:
             if view.status is Status.NONE:
                 continue
             level = view.latest_level or view.self_level
-            skills.append(_compact({"name": view.competence.title, "level": data.scale.label(level) if level else "",
+            skills.append(_compact({"name": view.competence.title, "level": view.scale.label(level) if level else "",
                                     "keywords": [dv.domain.title]}))
     return skills

@@ -5,6 +5,8 @@ only), written by learners the institution does not control. Each is built by a 
 temporary folder, and swapped into SITE/<slug>/ only when the build succeeded, so a broken
 or hostile portfolio never stops the others nor replaces its last good site. A portfolio
 whose inputs did not change since its last good build is skipped (content hash). The
+theme's files are stored once for all portfolios, in SITE/_assets/<key>/ (shared_assets.py):
+written here from the installed packages, referenced by each site's pages. The
 institution's settings (`cheminement-institution.yml` in ROOT) are applied over every
 learner's, of which only an allow-list is read (learner.py).
 
@@ -23,6 +25,7 @@ import os
 import re
 import shutil
 import stat
+import tempfile
 import zlib
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -35,6 +38,7 @@ from .configfile import CONFIG_NAMES, OPTIONS
 from .messages import message
 from .model import is_markdown
 from .scan import is_utf8
+from .shared_assets import STORE, Store, ThemeFiles, collect, theme_folders
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -126,6 +130,7 @@ class Job:
     out: Path  # SITE/<slug>
     institution: Institution
     fingerprint: str
+    store: Store | None = None  # SITE/_assets/<key>: None when each site keeps its theme files
 
     @property
     def staging(self) -> Path:
@@ -282,13 +287,22 @@ def complete(job: Job, result: dict[str, Any]) -> Outcome:
         outcome.errors = max(outcome.errors, 1)
         return outcome
     listed = result.get("listed") is True
-    state = {  # what the index needs: nothing about the notes, public or private
+    state: dict[str, Any] = {  # what the index needs: nothing about the notes, public or private
         "hash": job.fingerprint,
         "name": str(result.get("name") or "") if listed else "",
         "programme": str(result.get("programme") or "") if listed else "",
         "listed": listed,
         "built": dt.datetime.now(dt.UTC).date().isoformat(),
     }
+    shared = result.get("shared")
+    if job.store is not None and isinstance(shared, list):
+        try:  # before the swap: the new pages never name a file that is not there yet
+            state["assets"] = {"store": job.store.key, "files": job.store.add(shared)}
+        except OSError as error:
+            shutil.rmtree(job.staging, ignore_errors=True)
+            outcome.errors = 1
+            outcome.detail = message("institution.store-failed", job.institution.lang, error=error)
+            return outcome
     (job.staging / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     _swap(job.staging, job.out)
     outcome.status = "built"
@@ -314,13 +328,15 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 def plan(root: Path, out: Path, institution: Institution, shard: tuple[int, int] | None,
-         force: bool, engine: str = "mkdocs") -> tuple[list[Job], list[Outcome]]:
+         force: bool, engine: str = "mkdocs", shared: bool = True) -> tuple[list[Job], list[Outcome]]:
     """The builds to run, and the portfolios skipped (unchanged) or refused.
 
-    The engine is part of what a build depends on: another one rebuilds every portfolio.
+    The engine and the theme's files (their store's key, or none with `shared` off) are
+    part of what a build depends on: another one rebuilds every portfolio.
     """
-    fingerprint = f"{institution.fingerprint()}:{engine}"
     out = out.resolve()
+    store = Store(out, institution_theme_files(institution)) if shared else None
+    fingerprint = f"{institution.fingerprint()}:{engine}:{store.key if store else 'autonome'}"
     reserved = frozenset({"index.html"} | ({institution.logo.name.lower()} if institution.logo else set()))
     slugs, refused = survey(root, reserved)
     jobs: list[Job] = []
@@ -337,11 +353,35 @@ def plan(root: Path, out: Path, institution: Institution, shard: tuple[int, int]
             others.append(Outcome(slug, "failed", errors=1, detail=detail))
             continue
         state = previous_state(target)
-        if not force and state.get("hash") == digest and target.is_dir():
+        if not force and state.get("hash") == digest and target.is_dir() and _assets_there(state, store):
             others.append(Outcome(slug, "unchanged"))
         else:
-            jobs.append(Job(slug, root / slug, target, institution, digest))
+            jobs.append(Job(slug, root / slug, target, institution, digest, store))
     return jobs, others
+
+
+def institution_theme_files(institution: Institution) -> ThemeFiles:
+    """The theme's files as every portfolio's build publishes them, the institution's
+    logo and colours included (written by the same function as in the child)."""
+    from .stage_config import institution_theme  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="cheminement-theme-") as scratch:
+        folder, _ = institution_theme(institution, Path(scratch))
+        return ThemeFiles.load(theme_folders([folder]))
+
+
+def _assets_there(state: dict[str, Any], store: Store | None) -> bool:
+    """Whether the shared files an unchanged site names are all in the store."""
+    assets = state.get("assets")
+    if not isinstance(assets, dict):
+        return True  # a site with its own theme files
+    return store is not None and store.holds(assets.get("store"), assets.get("files"))
+
+
+def collect_assets(out: Path) -> list[str]:
+    """Remove the store folders that no portfolio of SITE uses any more (after an upgrade)."""
+    portfolios = [p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(SKIPPED_FOLDERS)]
+    return collect(out, {p.name: previous_state(p) for p in portfolios})
 
 
 def run(jobs: list[Job], processes: int, on_done: Callable[[Outcome], None] | None = None,
@@ -358,7 +398,7 @@ def write_index(out: Path, institution: Institution) -> int:
     from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: PLC0415
 
     entries = []
-    for folder in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")):
+    for folder in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith((".", STORE))):
         state = previous_state(folder)
         if state.get("listed") is True:
             entries.append({"slug": folder.name, "name": str(state.get("name") or folder.name),

@@ -11,7 +11,10 @@ here from validated values, so no hook, plugin, Markdown extension or template o
 learner's runs or reads anything.
 
 The outcome goes to a JSON file that the parent reads; the site goes to the staging
-folder that the parent swaps in.
+folder that the parent swaps in. Before that, the site loses the theme's source maps and
+unused search languages, and (unless the institution keeps each site whole) the theme's
+files themselves, its pages pointing at the copy the parent stores once for all
+(shared_assets.py): the result names the files that copy must hold.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ import sys
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from .engine import Engine
+    from .institution import Institution
     from .settings import Settings
     from .stage import Stage
 
@@ -119,8 +124,10 @@ def build(job: dict[str, Any]) -> dict[str, Any]:
     leak = audit_site(stage, settings, Path(job["staging"]), lang)
     if leak is not None:
         return {"status": "failed", "errors": 1, "warnings": warnings, "detail": _detail([leak], ignored)}
+    shared = theme_files(job, Path(job["staging"]), scratch, institution)
     listed = bool(options.get("annuaire", True))
     return {
+        "shared": shared,
         "status": "built",
         "errors": 0,
         "warnings": warnings + (1 if ignored else 0),
@@ -146,6 +153,26 @@ def audit_site(stage: Stage, settings: Settings, site: Path, lang: str) -> str |
     if not leaks:
         return None
     return message("institution.leak", lang, count=len(leaks), site_file=leaks[0].site_file, source=leaks[0].canary.source)
+
+
+def theme_files(job: dict[str, Any], site: Path, scratch: Path, institution: Institution) -> list[str] | None:
+    """Tidy the site's theme files and, when the parent stores them, hand them over.
+
+    The theme is read from the folders this build used (the institution's, ours,
+    Material's); when its key is not the parent's (it never should be), the site keeps
+    its own copy rather than naming a folder that would not hold the same files.
+    Returns the site paths the store must hold, None when the site keeps them.
+    """
+    from .shared_assets import ThemeFiles, share, theme_folders, tidy  # noqa: PLC0415
+    from .stage_config import THEME_FOLDER, site_url_for  # noqa: PLC0415
+
+    theme = ThemeFiles.load(theme_folders([scratch / THEME_FOLDER]))
+    tidy(site, theme)
+    if job.get("shared") != theme.key:
+        return None
+    site_url = institution.defaults.get("site_url")
+    site_path = urlsplit(site_url_for(site_url, str(job["slug"]))).path if isinstance(site_url, str) else None
+    return share(site, theme, site_path)
 
 
 def _run_engine(engine: Engine, config_file: Path, staging: Path) -> str | None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from .mdsource import code_regions
 from .messages import message
-from .model import CompetencePage, Kind, Note, Page, Portfolio, Recit, Retour, Scale
+from .model import CompetencePage, Kind, Note, Page, Portfolio, Recit, Referentiel, Retour
 from .publish import PublishedText
 from .scan import portfolio_files
 from .settings import DEFAULT_FOLDERS
@@ -78,7 +78,7 @@ def build_manifest(public: Portfolio, docs_dir: Path, previewed: Set[str] = froz
     shown, form = published_form(public, docs_dir, previewed, private, folders)
     entries: dict[str, dict[str, Any]] = {}
     for page in [*shown.notes, *shown.pages]:
-        entries[page.path] = note_record(form, page, public.referentiel.scale)
+        entries[page.path] = note_record(form, page, public.referentiel)
     for asset in shown.assets:
         if (docs_dir / asset).is_file():
             entries[asset] = {"hash": digest(docs_dir / asset)}
@@ -99,7 +99,7 @@ def published_form(public: Portfolio, docs_dir: Path, previewed: Set[str] = froz
     return shown, PublishedText(shown, hidden, folders or DEFAULT_FOLDERS)
 
 
-def note_record(form: PublishedText, page: Page, scale: Scale) -> dict[str, Any]:
+def note_record(form: PublishedText, page: Page, referentiel: Referentiel) -> dict[str, Any]:
     """A page's manifest entry, from its published form only (never a comment, never the
     id of a private note): what a later build compares with.
 
@@ -116,9 +116,10 @@ def note_record(form: PublishedText, page: Page, scale: Scale) -> dict[str, Any]
     entry["meta"] = text_digest(json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str))
     entry["sections"] = {heading: text_digest(text) for heading, text in sections(form.body(page, flat_links=True))}
     if isinstance(page, CompetencePage):
+        scale = referentiel.scale_for(page.id, page.domain)
         claims = {page.id: scale.rank(page.level)} if page.level is not None else {}
-    else:
-        claims = {ref.id: scale.rank(ref.level) if ref.level is not None else None
+    else:  # each level read against its competence's framework's scale
+        claims = {ref.id: referentiel.rank(ref.id, ref.level) if ref.level is not None else None
                   for ref in page.competences if ref.id in form.competences}
     entry["competences"] = dict(sorted(claims.items()))
     if isinstance(page, Recit):

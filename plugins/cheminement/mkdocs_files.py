@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Callable, Set
+from collections.abc import Callable, Sequence, Set
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -291,3 +291,24 @@ def takes_reserved_path(file: File, reserved: frozenset[str]) -> bool:
         return False  # pages are rendered through the theme, not copied over it
     path = file.src_uri.casefold()
     return path in reserved or path.startswith(RESERVED_FOLDERS)
+
+
+def context(config: MkDocsConfig, ours: list[File], settings: Settings, private: Sequence[object]) -> list[object]:
+    """What every page may depend on, beyond the public notes: for incremental rebuilds,
+    any change here rebuilds everything. Files are compared by size and time (cheap), private
+    notes by their whole content (their changes may move what is published)."""
+    places = [Path(p) for p in (config.config_file_path, settings.referentiel_path, settings.bibliography) if p]
+    places += [Path(f.abs_src_path) for f in ours if f.abs_src_path and not f.is_documentation_page()]
+    if config.theme.custom_dir:
+        places += sorted(p for p in Path(config.theme.custom_dir).rglob("*") if p.is_file())
+    return [config.site_dir, settings.today, sorted(settings.excluded), [(str(p), _stamp(p)) for p in places],
+            sorted(f.src_uri for f in ours), list(private),
+            sorted((k, v) for k, v in os.environ.items() if k.startswith("CHEMINEMENT_"))]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size

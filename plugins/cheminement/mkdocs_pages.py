@@ -5,6 +5,7 @@ reads as the list of events it handles."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 
-from . import mkdocs_files, pagehtml
+from . import incremental, mkdocs_files, pagehtml
 from .ecosystem import Configured
 from .model import Kind, Problem, Severity
 from .settings import Settings
@@ -159,3 +160,132 @@ def plugins_from(config: MkDocsConfig, package: str) -> list[object]:
     """The configured plugin objects whose class comes from `package`."""
     return [plugin for plugin in config.plugins.values()
             if Configured("", type(plugin).__module__).comes_from(package)]
+
+
+# Plugins whose output an incremental rebuild keeps right (the search index is merged here).
+SEARCH_MODULES = ("material.plugins.search",)
+# Markdown extensions that read no other file: anything else (snippets, includes) → full.
+SAFE_EXTENSION_PREFIXES = ("markdown.extensions.", "pymdownx.", "material.")
+
+
+class Rebuilds:
+    """What `serve --dirty` keeps between rebuilds, so that a rebuild writes only the
+    pages an edit changes (incremental.py decides which) and the site stays the one a full
+    build would write: each page's search entries and rendered text (for the dossier) are
+    kept from the build that last wrote it. Any failed build makes the next one complete."""
+
+    def __init__(self) -> None:
+        self.previous: incremental.Snapshot | None = None
+        self.pending: incremental.Snapshot | None = None
+        self.plan = incremental.Plan(incremental.Full.FIRST)
+        self.contents: dict[str, str] = {}  # src_uri -> page.content after every page handler
+        self.entries: dict[str, list[dict[str, Any]]] = {}  # page url -> its search entries
+        self.order: list[str] = []  # page urls in the order MkDocs builds them
+        self.built: set[str] = set()  # page urls written by this build
+        self.titled: dict[str, dict[str, Any]] = {}  # kept pages of the nav -> their meta
+
+    def start(self, after: incremental.Snapshot | None) -> incremental.Plan:
+        """This build's plan from the previous build's snapshot; None: cannot be incremental."""
+        self.built = set()
+        self.titled = {}
+        self.pending = after
+        self.plan = incremental.plan(self.previous, after) if after else incremental.Plan(incremental.Full.SETUP)
+        return self.plan
+
+    def unread(self, notes: Iterable[str]) -> set[str]:
+        """The notes this build will not rebuild, so need not read (`keep_unchanged` checks)."""
+        return set() if self.plan.full is not None else set(notes) - self.plan.pages
+
+    def keep_unchanged(self, files: Files, notes: Iterable[str], competences: Mapping[str, str],
+                       summaries: Mapping[str, dict[str, Any]]) -> bool:
+        """Notes outside the plan, competence pages no edit names (path -> id) and, when
+        only texts changed, the generated `summaries` (path -> the meta our on_page_markdown
+        gives them) keep what the previous build wrote: MkDocs skips a page whose
+        `is_modified()` is false. False when one has no output: rebuild everything."""
+        if self.plan.full is not None or self.previous is None or self.pending is None:
+            return self.plan.full is not None
+        paths = self.unread(notes) | incremental.untouched_competences(self.plan, self.previous, self.pending, competences)
+        self.titled = {} if self.plan.levels else {path: meta for path, meta in summaries.items()
+                                                   if path not in self.plan.pages}
+        paths |= set(self.titled)
+        kept = [files.get_file_from_path(path) for path in paths]
+        if any(f is None or not os.path.isfile(f.abs_dest_path) for f in kept):
+            self.plan = incremental.Plan(incremental.Full.FIRST)
+            return False
+        for file in kept:
+            # MkDocs's own dirty-build test; our reading of the file (content_string) would
+            # otherwise make every page count as modified.
+            setattr(file, "is_modified", _unchanged)  # noqa: B010 - an instance's own answer
+        return True
+
+    def give_titles(self, files: Files) -> None:
+        """Pages of the nav that MkDocs will not read still show their title in every other
+        page's nav: they get the meta a read would have given them (`on_nav`)."""
+        for path, meta in self.titled.items():
+            file = files.get_file_from_path(path)
+            if file is not None and file.page is not None:
+                file.page.markdown = ""  # read, as far as `Page.title` goes
+                file.page.meta = dict(meta)
+
+    def remember(self, files: Files) -> None:
+        """Every page's final text (`on_env`), and the order MkDocs builds them in."""
+        self.order = []
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
+            if file.page is not None:
+                self.order.append(file.page.url)
+                if file.page.content is not None:
+                    self.contents[file.src_uri] = file.page.content
+
+    def content(self, file: File) -> str | None:
+        """A page's final text: this build's, or the last build's when MkDocs skipped it."""
+        if file.page is not None and file.page.content is not None:
+            return file.page.content
+        return self.contents.get(file.src_uri)
+
+    def merge_search(self, config: MkDocsConfig) -> None:
+        """Before the search plugin writes its index: the entries of pages this build did not
+        write come from the build that did, in a full build's order. (Material's own merge
+        under dirty assumes one page per rebuild.)"""
+        search: Any
+        for search in plugins_from(config, SEARCH_MODULES[0]):
+            index = getattr(search, "search_index", None)
+            if index is None:
+                continue
+            fresh: dict[str, list[dict[str, Any]]] = {}
+            for entry in index.entries:
+                fresh.setdefault(str(entry["location"]).split("#", 1)[0], []).append(entry)
+            self.entries = {url: fresh.get(url, []) if url in self.built else self.entries.get(url, [])
+                            for url in self.order}
+            index.entries = [entry for url in self.order for entry in self.entries[url]]
+            search.search_index_prev = None
+
+    @staticmethod
+    def forget_search(config: MkDocsConfig) -> None:
+        """A full build indexes every page itself: Material's search must not add the index
+        an earlier dirty build of this process left it (another site's, in one process)."""
+        for search in plugins_from(config, SEARCH_MODULES[0]):
+            if hasattr(search, "search_index_prev"):
+                search.search_index_prev = None
+
+    def finish(self) -> None:
+        self.previous = self.pending
+
+    def fail(self) -> None:
+        """A build that stopped left the site half-written: the next one is complete."""
+        self.previous = self.pending = None
+        self.contents, self.entries = {}, {}
+
+
+def _unchanged() -> bool:
+    return False
+
+
+def can_be_incremental(config: MkDocsConfig, ours: object) -> bool:
+    """Only our plugin and Material's search, only Markdown extensions that read no file:
+    another plugin or an include could make any page depend on any file."""
+    plugins = config.plugins.values()
+    if not all(plugin is ours or type(plugin).__module__.startswith(SEARCH_MODULES) for plugin in plugins):
+        return False
+    return all(isinstance(name, str) and name != mkdocs_files.SNIPPETS
+               and ("." not in name or name.startswith(SAFE_EXTENSION_PREFIXES))
+               for name in config.markdown_extensions)

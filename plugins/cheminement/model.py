@@ -150,14 +150,36 @@ class Domain:
     id: str
     title: str
     competences: list[Competence] = field(default_factory=list)
+    framework: str = ""  # the id of the framework it belongs to ("" in a one-framework file)
+
+
+@dataclass
+class Framework:
+    """One competence framework of a référentiel (the learner's, CRCN, DigComp…).
+
+    A portfolio may hold several (`referentiels:` in referentiel.yml); each has its own scale,
+    and a competence's level is read against the scale of the framework it belongs to.
+    """
+
+    id: str
+    title: str = ""
+    scale: Scale = field(default_factory=Scale)
+    domains: list[Domain] = field(default_factory=list)
+    refs: dict[str, str] = field(default_factory=dict)  # e.g. {"rncp": "RNCP35137"}
+    source: str = ""
+    licence: str = ""
 
 
 @dataclass
 class Referentiel:
+    """Every framework of the portfolio; `domains` and `competences` are the flat lists over
+    all of them, `scale` the first framework's (the only one in a one-framework file)."""
+
     title: str = ""
     scale: Scale = field(default_factory=Scale)
     domains: list[Domain] = field(default_factory=list)
     path: str = "referentiel.yml"
+    frameworks: list[Framework] = field(default_factory=list)  # empty or one: the v1 form
 
     @property
     def competences(self) -> dict[str, Competence]:
@@ -165,6 +187,51 @@ class Referentiel:
 
     def domain(self, domain_id: str) -> Domain | None:
         return next((d for d in self.domains if d.id == domain_id), None)
+
+    @property
+    def several(self) -> bool:
+        """Whether the index groups domains under their framework's title."""
+        return len(self.frameworks) > 1
+
+    def framework(self, framework_id: str) -> Framework | None:
+        return next((f for f in self.frameworks if f.id == framework_id), None)
+
+    def scale_of_domain(self, domain_id: str) -> Scale:
+        """The scale of the framework a domain belongs to; the first one's otherwise."""
+        if self.several:
+            domain = self.domain(domain_id)
+            found = self.framework(domain.framework) if domain else None
+            if found is not None:
+                return found.scale
+        return self.scale
+
+    def scale_for(self, competence_id: str, domain_id: str = "") -> Scale:
+        """The scale a competence's levels are read against: its framework's.
+
+        `domain_id` places a competence the référentiel does not list (defined by its page).
+        """
+        if not self.several:
+            return self.scale
+        return self._scales().get(competence_id) or self._scales().get("\0" + domain_id) or self.scale
+
+    def _scales(self) -> dict[str, Scale]:
+        """Scale by competence id (and by "\\0" + domain id), built once: levels are read for
+        every note, so a lookup must not walk the référentiel each time."""
+        count = sum(len(d.competences) for d in self.domains) + len(self.domains)
+        cached: tuple[int, dict[str, Scale]] | None = self.__dict__.get("_scale_cache")
+        if cached is None or cached[0] != count:
+            found: dict[str, Scale] = {}
+            for domain in self.domains:
+                scale = self.scale_of_domain(domain.id)
+                found["\0" + domain.id] = scale
+                found.update((c.id, scale) for c in domain.competences)
+            cached = (count, found)
+            self.__dict__["_scale_cache"] = cached
+        return cached[1]
+
+    def rank(self, competence_id: str, value: object) -> int | None:
+        """A level written for a competence, as a rank of its framework's scale."""
+        return self.scale_for(competence_id).rank(value)
 
 
 # -- Notes --------------------------------------------------------------------------------

@@ -2,11 +2,14 @@
 errors mapped to MkDocs's. What a page is and holds is decided by the core (assemble.py,
 pagesource.py, ecosystem.py, pagehtml.py); this file says when.
 
-Event flow of one build (`serve` repeats it in full on every change):
+Event flow of one build (`serve` repeats it on every change; under `--dirty`, as
+`cheminement serve` runs it, only the pages an edit reaches are rebuilt: incremental.py
+decides, mkdocs_pages.Rebuilds keeps the rest of the site as the last build wrote it):
 - `on_config`: reset per-build state, settings from options, refuse plugins that cannot
   build a portfolio, add our templates and CSS.
-- `on_files`, first (100): read and validate every note, fail on errors, take private files
-  out, give MkDocs our reading of every published page, keep macros' includes public.
+- `on_files`, first (100): read and validate every note, fail on errors (under serve: shown
+  on every page, the files in error left out: mkdocs_serve.py), take private files out,
+  give MkDocs our reading of every published page, keep macros' includes public.
 - `on_files`, late (-50): views and page roles; generated pages as `File.generated`.
 - `on_nav`: a short navigation when neither mkdocs.yml nor awesome-nav makes one.
 - `on_page_markdown` (-25: after macros, hooks and callouts at 0, before Material's tags
@@ -31,22 +34,23 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import config as options_module
 from . import dossier as dossier_module
-from . import ecosystem, manifest, mkdocs_files, mkdocs_pages, pagehtml, pagesource, profile
+from . import ecosystem, incremental, manifest, mkdocs_files, mkdocs_pages, mkdocs_serve, pagehtml, pagesource, profile
 from .assemble import MAIN_ROLES, Assembler, Role, prepare
 from .check import Report, analyse
 from .config import CheminementConfig
 from .markup import make_inert, redact_private_links
 from .messages import message, printable
-from .model import Severity
+from .model import CompetencePage, Kind, Problem, Severity
 from .pagetext import CitationError
 from .publish import Publication, publish
 from .settings import Settings
+from .views import CompetenceView
 
 PREVIEW_VARIABLE = "CHEMINEMENT_APERCU_PRIVE"
 
@@ -85,6 +89,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
     def __init__(self) -> None:
         self.is_serve = False
         self.is_dirty = False
+        self.rebuilds = mkdocs_pages.Rebuilds()  # kept between serve's rebuilds (--dirty)
+        self.serve_errors = mkdocs_serve.ServeErrors()  # kept across serve's rebuilds
         self._reset()
 
     def _reset(self) -> None:
@@ -100,6 +106,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.includes: ecosystem.PublishedIncludes | None = None  # mkdocs-macros' loader, guarded
         self._full_content: dict[str, str] = {}  # pages whose search view is swapped in
         self._search_content: dict[str, str] = {}
+        self._unread: set[str] = set()  # published notes an incremental rebuild does not read
 
     # -- Lifecycle -------------------------------------------------------------------------
 
@@ -107,9 +114,12 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         # Defining on_startup also keeps this instance across serve rebuilds.
         self.is_serve = command == "serve"
         self.is_dirty = dirty
+        self.rebuilds = mkdocs_pages.Rebuilds()
+        self.serve_errors = mkdocs_serve.ServeErrors()  # MkDocs may reuse this instance for another run
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._reset()
+        self.rebuilds.start(None)  # every page, unless _plan_rebuild finds better
         # `enabled: false` turns our pages off, never privacy: the filter always runs.
         self.settings = self.settings_for(config)
         self.plugins = mkdocs_pages.configured_plugins(config)
@@ -153,16 +163,20 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         mkdocs_files.ensure_first(config, self._keep_private_out, settings.lang)
         ours = mkdocs_files.of_portfolio(files, config)
         settings.excluded = frozenset(f.src_uri for f in ours if f.inclusion.is_excluded())
+        self.serve_errors.start()
         report = analyse(settings, [f.src_uri for f in ours])
-        publication = publish(report.portfolio, settings, preview=self.preview)
-        problems = report.problems + mkdocs_files.snippet_problems(config, publication, settings)
-        problems += mkdocs_pages.reserved(ours, config)
-        problems += profile.unpublished_photo(settings.profile, profile.home_page(report.portfolio.pages),
-                                              {f.src_uri for f in ours}, set(publication.private))
+        publication, problems = self._publication(report, settings, ours, config)
         for problem in problems:
             if problem.severity is not Severity.ERROR:
                 log.warning(problem.describe(settings.lang))
         errors = [p for p in problems if p.severity is Severity.ERROR]
+        if errors and self.is_serve:  # shown in the browser, the files in error left out (mkdocs_serve.py)
+            kept = self.serve_errors.tolerate(errors, settings, ours,
+                                              lambda: self._publication(report, settings, ours, config))
+            if kept is None:  # an error outside the notes: nothing of the portfolio is built
+                self.private_paths = self.serve_errors.leave_all_out(files, ours, config, settings.lang, self.is_dirty)
+                return files
+            publication, errors = kept, []
         if errors:
             details = "\n".join(p.describe(settings.lang) for p in errors)
             raise PluginError(f"{message('build.failed', settings.lang, count=len(errors))}\n{details}")
@@ -173,14 +187,41 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             log.warning(printable(f"{file.src_uri}: {message('active-file', settings.lang)}"))
         public = publication.public
         published = {p.path for p in [*public.notes, *public.pages]} | set(public.assets)
-        # Every later reader (MkDocs, macros, hooks) gets our reading of a page, never its own.
-        mkdocs_files.give_our_reading(files, {p.path for p in [*public.notes, *public.pages]},
-                                      ecosystem.directives(self.plugins))
-        self._guard_includes(config, settings, published)
         if self.is_dirty:
             mkdocs_files.remove_unpublished(config, published)
-            mkdocs_files.force_rebuild(files)
+            self._plan_rebuild(config, files, ours, report, publication)
+        # Every later reader (MkDocs, macros, hooks) gets our reading of a page, never its own;
+        # a note an incremental rebuild leaves as it is is not read (see _generate).
+        self._unread = self.rebuilds.unread(p.path for p in public.notes if not isinstance(p, CompetencePage))
+        mkdocs_files.give_our_reading(files, {p.path for p in [*public.notes, *public.pages]} - self._unread,
+                                      ecosystem.directives(self.plugins))
+        self._guard_includes(config, settings, published)
+        if self.is_serve:
+            self.serve_errors.stand_ins(files, config, publication, settings.lang)
         return files
+
+    def _publication(self, report: Report, settings: Settings, ours: list[File],
+                     config: MkDocsConfig) -> tuple[Publication, list[Problem]]:
+        """What is published, and every problem: the notes' and the publication's own."""
+        publication = publish(report.portfolio, settings, preview=self.preview)
+        problems = report.problems + mkdocs_files.snippet_problems(config, publication, settings)
+        problems += mkdocs_pages.reserved(ours, config)
+        problems += profile.unpublished_photo(settings.profile, profile.home_page(report.portfolio.pages),
+                                              {f.src_uri for f in ours}, set(publication.private))
+        return publication, problems
+
+    def _plan_rebuild(self, config: MkDocsConfig, files: Files, ours: list[File], report: Report,
+                      publication: Publication) -> None:
+        """Under --dirty: what the previous build wrote may stay where no edit reaches it
+        (incremental.py); otherwise every page is rebuilt."""
+        after = None
+        if self.settings is not None and self.config.enabled and self._our_nav(config) \
+                and mkdocs_pages.can_be_incremental(config, self) \
+                and not self.serve_errors.every_page_changes:  # the errors' banner comes or goes
+            hidden = [p for p in [*report.portfolio.notes, *report.portfolio.pages] if p.path in publication.private]
+            after = incremental.snapshot(publication.public, mkdocs_files.context(config, ours, self.settings, hidden))
+        if self.rebuilds.start(after).full is not None:
+            mkdocs_files.force_rebuild(files)
 
     def _guard_includes(self, config: MkDocsConfig, settings: Settings, published: set[str]) -> None:
         """mkdocs-macros reads `{% include %}` through its Jinja loader: public files only."""
@@ -206,6 +247,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                 site_name=config.site_name)
         except CitationError as error:
             raise PluginError(message("bib-format", settings.lang, path=error.text, detail=error.detail)) from None
+        if notice := assembler.dossier_notice():
+            log.info(notice)
         for planned in assembler.pages(self.publication.public, home=self.config.accueil):
             self.roles[planned.path] = planned.role
             level = InclusionLevel.UNDEFINED if planned.in_nav else InclusionLevel.NOT_IN_NAV
@@ -215,8 +258,48 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                 mkdocs_pages.set_inclusion(files, planned.path, level)
         # Everything loaded so far lives until the end of the build: keep it out of the
         # garbage collector's full passes, which otherwise grow with the portfolio.
+        if self.is_dirty:
+            self._keep_unchanged(files, config)
+        self._log_plan(settings.lang)
         gc.freeze()
         return files
+
+    def _keep_unchanged(self, files: Files, config: MkDocsConfig) -> None:
+        """Under --dirty, the pages no edit reaches stay as written; a note left unread that
+        must be built after all (another role, or a complete rebuild) gets our reading now."""
+        notes = {path for path, role in self.roles.items() if role.role == "note"}
+        competences = {path: role.subject.id for path, role in self.roles.items()
+                       if role.role == "competence" and isinstance(role.subject, CompetenceView)}
+        if self.rebuilds.keep_unchanged(files, notes, competences, self._summaries(files, config)):
+            unread = self._unread - self.rebuilds.unread(notes)
+        else:
+            unread = self._unread
+            mkdocs_files.force_rebuild(files)
+        mkdocs_files.give_our_reading(files, unread, ecosystem.directives(self.plugins))
+
+    def _summaries(self, files: Files, config: MkDocsConfig) -> dict[str, dict[str, Any]]:
+        """Generated pages that show no note's text (timeline, competence index, listings
+        of parcours, récits, traces), with the meta `on_page_markdown` would give them."""
+        if self.assembler is None:
+            return {}
+        tabs = "navigation.tabs" in config.theme.get("features", [])
+        found = {}
+        for path, role in self.roles.items():
+            file = files.get_file_from_path(path)
+            if file is not None and file.generated_by is not None and (
+                    role.role in ("timeline", "competences")
+                    or (role.role == "listing" and role.subject in (Kind.PARCOURS, Kind.RECIT, Kind.TRACE))):
+                found[path] = self.assembler.meta(role, path, {}, tabs)
+        return found
+
+    def _log_plan(self, lang: str) -> None:
+        if not self.is_dirty:
+            return
+        plan = self.rebuilds.plan
+        if plan.full is None:
+            log.info(message("serve.incremental.partial", lang, count=len(plan.pages)))
+        else:
+            log.info(message(f"serve.incremental.full.{plan.full.value}", lang))
 
     on_files = CombinedEvent(_keep_private_out, _generate)
 
@@ -226,6 +309,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         """Home, the sections and the timeline (mkdocs_pages.site_nav); a nav the learner
         wrote (mkdocs.yml, or `.nav.yml` through awesome-nav) keeps its entries, less those
         to private pages, and we say which of our main pages it leaves out."""
+        self.rebuilds.give_titles(files)
         if self.settings is None:
             return None
         if config.nav is not None or ecosystem.makes_nav(self.plugins):
@@ -302,6 +386,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
     @event_priority(50)  # before the search plugins (priority 0)
     def _search_view(self, context: object, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> None:
         """Let search index a note's own text, not the panels and lists we add around it."""
+        self.rebuilds.built.add(page.url)
         light = self._search_content.pop(page.file.src_uri, None)
         if light is not None:
             self._full_content[page.file.src_uri] = page.content or ""
@@ -331,7 +416,10 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
     @event_priority(-50)  # after other plugins have finished their pages' content
     def on_env(self, env: object, /, *, config: MkDocsConfig, files: Files) -> None:
-        """Assemble the dossier from the rendered pages (all are rendered by now)."""
+        """Assemble the dossier from the rendered pages (all are rendered by now, or kept
+        from the build that last wrote them under --dirty)."""
+        if self.is_dirty:
+            self.rebuilds.remember(files)
         if self.settings is None or self.assembler is None or not self.settings.dossier_page:
             return None
         target = files.get_file_from_path(self.settings.dossier_page)
@@ -348,7 +436,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
         def read(path: str) -> tuple[str, str] | None:
             found = files.get_file_from_path(path)
-            return None if found is None or found.page is None else (found.page.content or "", found.page.url)
+            content = None if found is None else self.rebuilds.content(found)
+            return None if found is None or found.page is None else (content or "", found.page.url)
 
         page.content = self.assembler.dossier(selection, page.content or "", page.url,
                                               mkdocs_pages.url_maker(files, page), read)
@@ -366,6 +455,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
     def _whole_page(self, output: str) -> str:
         if self.settings is None:
             return output
+        output = self.serve_errors.page(output, self.settings.lang)  # the banner, while errors last
         return pagehtml.whole_page(output, self.footer_block, noindex=not self.config.indexation)
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
@@ -377,11 +467,24 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
+        self.rebuilds.fail()
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    @event_priority(100)  # before the search plugin writes its index
+    def _complete_search(self, *, config: MkDocsConfig) -> None:
+        """Under --dirty, the pages MkDocs skipped keep their search entries; otherwise the
+        index holds this build's pages only."""
+        if self.is_dirty:
+            self.rebuilds.merge_search(config)
+        else:
+            self.rebuilds.forget_search(config)
+
+    def _write_manifest(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
+        self.rebuilds.finish()
         if self.publication is None or self.settings is None:
             return
         data = manifest.build_manifest(self.publication.public, self.settings.docs_dir, self.publication.previewed,
                                       today=self.settings.today)
         manifest.write(Path(config.site_dir), data)
+
+    on_post_build = CombinedEvent(_complete_search, _write_manifest)

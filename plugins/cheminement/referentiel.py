@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from . import frontmatter, schema
-from .model import Competence, Domain, Problem, Referentiel, Scale, Severity, fold
+from .model import Competence, Domain, Framework, Problem, Referentiel, Scale, Severity, fold
 from .scan import path_problem, unreadable_problem
 from .settings import Settings
 
@@ -31,13 +31,20 @@ def load_referentiel(settings: Settings) -> tuple[Referentiel, list[Problem]]:
     if refused is not None:
         return Referentiel(path=shown), [refused]
     text = frontmatter.decode(path.read_bytes())
-    # Key lines down to a competence's `ref` entries: domaines > n > competences > n > ref > key.
-    parsed = frontmatter.parse_yaml(text, depth=8) if isinstance(text, str) else text
+    # Key lines down to a competence's `ref` entries:
+    # referentiels > n > domaines > n > competences > n > ref > key.
+    parsed = frontmatter.parse_yaml(text, depth=10) if isinstance(text, str) else text
     if isinstance(parsed, frontmatter.SyntaxProblem):
         return Referentiel(path=shown), [
             Problem(shown, parsed.line, Severity.ERROR, parsed.code, parsed.params, ((f"{parsed.code}.fix", {}),))
         ]
     data, lines, _ = parsed
+    return read_data(data, lines, shown)
+
+
+def read_data(data: object, lines: dict[tuple[str | int, ...], int], shown: str) -> tuple[Referentiel, list[Problem]]:
+    """A référentiel from parsed YAML and its key lines: what a build reads, and what the
+    import checks before writing."""
     return _ReferentielReader(shown, lines).read(data)
 
 
@@ -88,6 +95,8 @@ class _ReferentielReader:
         return True
 
     def read(self, data: object) -> tuple[Referentiel, list[Problem]]:
+        """Either one framework (the v1 form: titre, echelle, domaines) or a list of them
+        under `referentiels:`; both give the flat `domains` other code reads."""
         ref = Referentiel(path=self.path)
         if data is None:
             data = {}
@@ -95,27 +104,68 @@ class _ReferentielReader:
             self.shape("not-mapping")
             return ref, self.problems
         data = {schema.canonical_key(str(k)): v for k, v in data.items()}
-        ref.title = str(data.get("titre") or "")
+        if "referentiels" in data:
+            if any(key in data for key in ("domaines", "domains", "echelle", "scale")):
+                self.shape("mixed", "referentiels")
+            items = data["referentiels"]
+            if not isinstance(items, list) or not items:
+                self.shape("frameworks-shape", "referentiels")
+                return ref, self.problems
+            for index, item in enumerate(items):
+                framework = self.framework(item, ("referentiels", index), number=index + 1)
+                if framework is not None:
+                    ref.frameworks.append(framework)
+        else:
+            framework = self.framework(data, (), number=0)
+            if framework is not None:
+                ref.frameworks.append(framework)
+        ref.title = str(data.get("titre") or " ; ".join(f.title for f in ref.frameworks if f.title))
+        if ref.frameworks:
+            ref.scale = ref.frameworks[0].scale
+        ref.domains = [domain for framework in ref.frameworks for domain in framework.domains]
+        return ref, self.problems
+
+    def framework(self, data: object, where: tuple[str | int, ...], number: int) -> Framework | None:
+        """One framework; `number` is its place in `referentiels:` (0 for the v1 form)."""
+        if not isinstance(data, dict):
+            self.shape("framework-shape", *where, number=number)
+            return None
+        data = {schema.canonical_key(str(k)): v for k, v in data.items()}
+        ident = ""
+        if number:
+            ident = str(data["id"]) if isinstance(data.get("id"), str) else ""
+            if not _ID.fullmatch(ident):
+                self.shape("framework-id", *where, number=number)
+                return None
+            if not self.unique(ident, self.lines.get((*where, "id"))):
+                return None
+        framework = Framework(ident, str(data.get("titre") or data.get("title") or ident))
+        framework.source = str(data.get("source") or "")
+        framework.licence = str(data.get("licence") or data.get("license") or "")
+        refs = data.get("ref")
+        if isinstance(refs, dict):
+            framework.refs = {str(k): str(v) for k, v in refs.items()}
         scale = data.get("echelle", data.get("scale"))
         if scale is not None:
             if isinstance(scale, list) and scale and all(isinstance(s, str) and s.strip() for s in scale):
                 if len({fold(s) for s in scale}) != len(scale):
-                    self.shape("scale-duplicate", "echelle")
-                ref.scale = Scale(tuple(s.strip() for s in scale))
+                    self.shape("scale-duplicate", *where, "echelle")
+                framework.scale = Scale(tuple(s.strip() for s in scale))
             else:
-                self.shape("scale-shape", "echelle")
+                self.shape("scale-shape", *where, "echelle")
         domains = data.get("domaines", data.get("domains", []))
         if not isinstance(domains, list):
-            self.shape("domains-shape", "domaines")
-            return ref, self.problems
+            self.shape("domains-shape", *where, "domaines")
+            return framework
         for d_index, item in enumerate(domains):
-            domain = self.domain(d_index, item)
+            domain = self.domain(d_index, item, where)
             if domain:
-                ref.domains.append(domain)
-        return ref, self.problems
+                domain.framework = ident
+                framework.domains.append(domain)
+        return framework
 
-    def domain(self, index: int, item: object) -> Domain | None:
-        where = ("domaines", index)
+    def domain(self, index: int, item: object, within: tuple[str | int, ...] = ()) -> Domain | None:
+        where = (*within, "domaines", index)
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             self.shape("domain-id", *where, number=index + 1)
             return None

@@ -26,6 +26,10 @@ from typing import Any
 import yaml
 from lxml import etree
 
+from . import frontmatter, packs
+from .model import Severity
+from .referentiel import read_data
+
 MAX_SOURCE_BYTES = 1024 * 1024 * 1024  # the full RNCP export is about 600 MB
 _BULLET = re.compile(r"(?:^|\n|\s{2,})\s*(?:[-*•–]|\d+(?:\.\d+)*[.)])\s+")
 _SPACES = re.compile(r"\s+")
@@ -44,11 +48,14 @@ class ImportFailure(Exception):
 
 @dataclass
 class Report:
-    """What the merge changed, by id."""
+    """What the merge changed, by id; `converted`: the id given to the learner's framework
+    when a one-framework file became a `referentiels:` list (the migration)."""
 
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
+    converted: str = ""
+    framework: str = ""  # the framework imported into, in a `referentiels:` file
 
 
 # -- RNCP XML ------------------------------------------------------------------------------------
@@ -240,11 +247,24 @@ def read_existing(path: Path) -> dict[str, Any] | None:
         raise ImportFailure("referentiel-import.unreadable", path=path, error=error) from None
     if data is None:
         return None
-    if isinstance(data, dict) and "domaines" not in data and "domains" in data:
-        data["domaines"] = data.pop("domains")  # the loader's English spelling: one list, not two
-    if not isinstance(data, dict) or not isinstance(data.get("domaines", []), list):
+    if not isinstance(data, dict):
         raise ImportFailure("referentiel-import.existing-shape", path=path)
+    frameworks = data.get("referentiels")
+    if frameworks is None:
+        _framework_shape(path, data)
+    elif not isinstance(frameworks, list) or not all(isinstance(f, dict) for f in frameworks):
+        raise ImportFailure("referentiel-import.existing-shape", path=path)
+    for framework in frameworks or []:
+        _framework_shape(path, framework)
     return data
+
+
+def _framework_shape(path: Path, data: dict[str, Any]) -> None:
+    """A framework's `domaines` must be a list (under the loader's English spelling too)."""
+    if "domaines" not in data and "domains" in data:
+        data["domaines"] = data.pop("domains")  # one list, not two
+    if not isinstance(data.get("domaines", []), list):
+        raise ImportFailure("referentiel-import.existing-shape", path=path)
 
 
 def merge(existing: dict[str, Any] | None, imported: dict[str, Any]) -> tuple[dict[str, Any], Report]:
@@ -324,13 +344,131 @@ def dump(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
 
 
-def import_source(source: Path, target: Path, fiche: str | None = None) -> tuple[str, Report]:
-    """The new text of `target` and what changed; writes nothing (the caller does)."""
-    if source.suffix.lower() == ".csv":
+# -- Several frameworks -------------------------------------------------------------------------
+
+
+def merge_framework(existing: dict[str, Any] | None, imported: dict[str, Any],
+                    pack: bool) -> tuple[dict[str, Any], Report]:
+    """`imported` into the référentiel, one framework or several.
+
+    A pack goes beside the learner's framework: a one-framework file becomes a
+    `referentiels:` list, the learner's first and unchanged; importing the pack again updates
+    it in place. An RNCP fiche merges into the framework with the same RNCP code, else (like a
+    CSV) into the learner's: the first that is not a pack, made first when there is none. In a
+    one-framework file a fiche or a CSV merges into the file itself, as before packs.
+    """
+    if existing is not None and "referentiels" not in existing and not pack:
+        return merge(existing, imported)
+    if existing is None and not pack:
+        return merge(None, imported)
+    converted = ""
+    if existing is not None and "referentiels" not in existing:
+        existing, converted = _converted(existing, imported)
+    result = dict(existing or {})
+    frameworks = [dict(f) for f in result.get("referentiels") or []]
+    at = _target(frameworks, imported, pack)
+    if at is None:
+        fresh = imported if pack else {"id": _free_id(_base_id(imported), frameworks), **imported}
+        at = len(frameworks) if pack else 0
+        frameworks.insert(at, fresh)
+        report = Report(added=[c["id"] for d in imported["domaines"] for c in d["competences"]])
+    else:
+        merged, report = merge(frameworks[at], imported)
+        if pack:  # the pack's own facts follow the pack; the learner's additions stay
+            merged.update({k: imported[k] for k in ("titre", "version", "source", "licence") if k in imported})
+        elif "ref" in imported:
+            merged["ref"] = {**(merged.get("ref") or {}), **imported["ref"]}
+        frameworks[at] = merged
+    result["referentiels"] = frameworks
+    report.converted = converted
+    report.framework = str(frameworks[at].get("id") or "")
+    return result, report
+
+
+def _converted(v1: dict[str, Any], imported: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The migration: a one-framework file as a list holding that framework, first, with an
+    id (its RNCP code, else `referentiel`) that no domain or competence uses."""
+    ident = _free_id(_base_id(v1), [v1, imported])
+    return {"referentiels": [{"id": ident, **{k: v for k, v in v1.items() if k != "id"}}]}, ident
+
+
+def _base_id(framework: dict[str, Any]) -> str:
+    """The id a learner's framework gets: its RNCP code in lower case, else `referentiel`."""
+    refs = framework.get("ref")
+    rncp = refs.get("rncp") if isinstance(refs, dict) else None
+    return slug(str(rncp)) if rncp else "referentiel"
+
+
+def _free_id(base: str, frameworks: list[dict[str, Any]]) -> str:
+    """`base`, or `base-2`, `base-3`…: the first no framework, domain or competence uses."""
+    taken = set().union(*(_ids(f) | {str(f.get("id"))} for f in frameworks)) if frameworks else set()
+    return next(ident for n in range(1, len(taken) + 2)
+                if (ident := base if n == 1 else f"{base}-{n}") not in taken)
+
+
+def _ids(framework: dict[str, Any]) -> set[str]:
+    """Every domain and competence id of a framework (as written, shapes not checked)."""
+    found = set()
+    for domain in framework.get("domaines") or []:
+        if isinstance(domain, dict):
+            found.add(str(domain.get("id")))
+            comps = domain.get("competences")
+            found |= {str(c.get("id")) for c in comps if isinstance(c, dict)} if isinstance(comps, list) else set()
+    return found
+
+
+def _target(frameworks: list[dict[str, Any]], imported: dict[str, Any], pack: bool) -> int | None:
+    """Where `imported` goes: the framework with the pack's id or the fiche's RNCP code, else
+    (fiche, CSV) the learner's, the first that is not a pack; None: a new framework."""
+    def rncp(framework: dict[str, Any]) -> object:
+        refs = framework.get("ref")
+        return refs.get("rncp") if isinstance(refs, dict) else None
+
+    for index, framework in enumerate(frameworks):
+        if pack and framework.get("id") == imported.get("id"):
+            return index
+        if not pack and "ref" in imported and rncp(framework) == imported["ref"].get("rncp"):
+            return index
+    if pack:
+        return None
+    return next((i for i, f in enumerate(frameworks) if not packs.is_pack(str(f.get("id")))), None)
+
+
+def _checked(text: str, target: Path, lang: str) -> str:
+    """The new référentiel, read as a build reads it: an id defined twice across frameworks
+    (the learner's `crcn-1.1` and the pack's) stops the import before anything is written."""
+    parsed = frontmatter.parse_yaml(text, depth=10)
+    if isinstance(parsed, frontmatter.SyntaxProblem):  # our own dump: cannot happen, but never write it
+        raise ImportFailure("packs.import-invalid", path=target, problem=parsed.code, line="?")
+    _, problems = read_data(parsed[0], parsed[1], target.name)
+    # Only what the import itself can cause: a problem already in the file is `check`'s to report.
+    errors = [p for p in problems if p.severity is Severity.ERROR and p.code == "referentiel-duplicate"]
+    if errors:
+        first = errors[0]
+        raise ImportFailure("packs.import-invalid", path=target, line=first.line or "?",
+                            problem=f"{first.message(lang)} {first.suggestion(lang)}".strip())
+    return text
+
+
+def import_source(source: Path, target: Path, fiche: str | None = None, lang: str = "fr") -> tuple[str, Report]:
+    """The new text of `target` and what changed; writes nothing (the caller does).
+
+    `source` is a file, or the name of a pack (`crcn`, `digcomp`) when no such file exists;
+    `lang` chooses the pack's language.
+    """
+    pack = not source.exists() and packs.is_pack(str(source))
+    if pack:
+        if fiche:
+            raise ImportFailure("packs.fiche-with-pack", name=source)
+        imported = packs.load(str(source), lang).framework
+    elif not source.is_file():
+        key = "packs.not-a-file" if source.exists() else "packs.no-source"
+        raise ImportFailure(key, path=source, packs=", ".join(packs.names()))
+    elif source.suffix.lower() == ".csv":
         if fiche:
             raise ImportFailure("referentiel-import.fiche-with-csv", path=source)
         imported = read_csv(source)
     else:
         imported = read_rncp(source, fiche)
-    merged, report = merge(read_existing(target), imported)
-    return dump(merged), report
+    merged, report = merge_framework(read_existing(target), imported, pack)
+    return _checked(dump(merged), target, lang), report

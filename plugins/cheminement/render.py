@@ -17,14 +17,14 @@ import jinja2
 from babel.numbers import format_decimal
 from slugify import slugify as slug
 
-from . import frise, retour_form
+from . import frise, jsonld, retour_form
 from .biblio import Formatter, anchor, authors
 from .changes import Changed, Since
 from .chart import Chart, layout, levels_layout, marks
 from .dates import PartialDate
 from .dossier import Plan as DossierPlan
 from .messages import message, plural
-from .model import Kind, Note, Referentiel, Retour, fold
+from .model import Kind, Note, Referentiel, Retour, Scale, fold
 from .profile import Profile
 from .settings import Settings
 from .views import Citations, CompetenceView, Views
@@ -38,6 +38,28 @@ _HEADING = re.compile(r"<(/?)h([1-6])\b")
 def lower_headings(html: str, by: int) -> str:
     """Shift headings down (h2 -> h3) so a fragment nests under the page's own headings."""
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + by, 6)}", html)
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the process: each rebuild under serve would compile them all again.
+
+    Jinja checks each template's source checksum before using what is kept, so an edited
+    template (our theme, or an institution's override) is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, tuple[str, bytes]] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self._store.get(bucket.key)
+        if found is not None and found[0] == bucket.checksum:
+            bucket.bytecode_from_string(found[1])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = (bucket.checksum, bucket.bytecode_to_string())
+
+
+_COMPILED = _CompiledTemplates()
 
 
 class Renderer:
@@ -65,6 +87,7 @@ class Renderer:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
             auto_reload=False,  # one build, templates do not change under us
+            bytecode_cache=_COMPILED,
         )
         # The page being rendered: macros reach links through these globals, so they can be
         # imported without context, which lets Jinja cache them across renders.
@@ -78,6 +101,7 @@ class Renderer:
             Kind=Kind,
             lang=self.lang,
             scale=self.scale,
+            scale_for=referentiel.scale_for,
             views=views,
             profile=self.profile,
             today=settings.today,
@@ -99,10 +123,15 @@ class Renderer:
     def date(self, value: PartialDate | None) -> str:
         return value.display(self.lang) if value else ""
 
-    def level(self, rank: int | None) -> str:
+    def level(self, rank: int | None, scale: Scale | None = None) -> str:
+        """A level in words against `scale` (the competence's framework's; the first one's
+        by default): "Maîtrise (3/4)"."""
         if not rank:
             return message("ui.no-level", self.lang)
-        return message("ui.level", self.lang, label=self.scale.label(rank), rank=rank, count=len(self.scale.labels))
+        scale = scale or self.scale
+        if rank > len(scale.labels):
+            return str(rank)
+        return message("ui.level", self.lang, label=scale.label(rank), rank=rank, count=len(scale.labels))
 
     def _render(self, template: str, url_for: UrlFor, **context: object) -> str:
         self._url_for = url_for
@@ -125,6 +154,7 @@ class Renderer:
             featured=featured, latest=[n for n in dated if not n.featured][:LATEST],
             coverage=coverage, strip=strip, timeline_path=self.settings.timeline_page,
             dossier_path=self.settings.dossier_page,
+            jsonld=jsonld.script(jsonld.person(self.views, self.profile, self.referentiel, url_for)),
         )
 
     def feedback_form(self, subject: Note | CompetenceView, url_for: UrlFor) -> str:
@@ -155,13 +185,28 @@ class Renderer:
     def coverage_overview(self, url_for: UrlFor) -> str:
         """The home page's coverage block: the sentence, status counts linking to the index,
         and self-assessed / shown / target levels by domain (chart and table)."""
-        levels = ("self_level", "latest_level", "target_level")
-        domains = [dv for dv in self.views.domains if dv.competences]
-        means = [[dv.mean(name) for name in levels] for dv in domains]
         return self._render(
-            "cheminement/couverture-apercu.html", url_for, domains=list(zip(domains, means, strict=True)),
-            chart=levels_layout(means, len(self.scale.labels)), mean=self.mean_level, number=self.number,
+            "cheminement/couverture-apercu.html", url_for, groups=self._level_groups(),
+            mean=self.mean_level, number=self.number,
         )
+
+    def _level_groups(self) -> list[dict[str, object]]:
+        """One levels chart per framework (each has its own scale), one in a v1 portfolio;
+        only domains with competences are drawn."""
+        levels = ("self_level", "latest_level", "target_level")
+        if self.views.frameworks:
+            parts = [(fv.framework.title, fv.scale, fv.domains) for fv in self.views.frameworks]
+        else:
+            parts = [("", self.scale, self.views.domains)]
+        groups: list[dict[str, object]] = []
+        for title, scale, domain_views in parts:
+            domains = [dv for dv in domain_views if dv.competences]
+            if not domains:
+                continue
+            means = [[dv.mean(name) for name in levels] for dv in domains]
+            groups.append({"title": title, "scale": scale, "domains": list(zip(domains, means, strict=True)),
+                           "chart": levels_layout(means, len(scale.labels))})
+        return groups
 
     def competence_header(self, view: CompetenceView, url_for: UrlFor) -> str:
         return self._render("cheminement/competence.html", url_for, view=view)
@@ -256,13 +301,14 @@ class Renderer:
 
     def chart(self, view: CompetenceView) -> Chart | None:
         """The progression chart's geometry (see `chart.layout`), None without dated levels."""
-        return layout(marks(view.evidence, self.settings.today), len(self.scale.labels), view.target_level)
+        return layout(marks(view.evidence, self.settings.today), len(view.scale.labels), view.target_level)
 
-    def mean_level(self, value: float | None) -> str:
+    def mean_level(self, value: float | None, scale: Scale | None = None) -> str:
         """A mean level in words: "2,7 sur 4", with the reader's decimal separator."""
         if value is None:
             return message("ui.no-level", self.lang)
-        return message("cov.mean", self.lang, value=self.number(value), count=len(self.scale.labels))
+        count = len((scale or self.scale).labels)
+        return message("cov.mean", self.lang, value=self.number(value), count=count)
 
     def number(self, value: float) -> str:
         """A mean rounded to one decimal, with the reader's decimal separator (2,5 / 2.5)."""

@@ -83,6 +83,7 @@ def start(job: Job, limits: Limits, engine: str = "mkdocs") -> _Running:
         "memory": limits.memory,
         "file_size": limits.file_size,
         "engine": engine,
+        "shared": job.store.key if job.store else None,  # the store's key: the child shares its theme files
     }
     (scratch / "job.json").write_text(json.dumps(order, ensure_ascii=False), encoding="utf-8")
     with open(scratch / "log.txt", "wb") as log:

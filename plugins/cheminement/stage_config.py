@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 MANAGED = frozenset({"INHERIT", "docs_dir", "site_dir", "theme", "plugins", "markdown_extensions", "extra_css"})
 SOURCES = ("referentiel", "bibliographie")
 MAX_LISTED = 3
+THEME_FOLDER = "institution-theme"  # in the scratch folder: the institution's logo and colours
 
 
 def _entries(items: object) -> list[tuple[str, Any]]:
@@ -177,10 +178,15 @@ def write_config(scratch: Path, slug: str, learner: LearnerConfig, institution: 
     if "nav" in config:
         config["nav"] = _public_nav(config["nav"], frozenset(stage.publication.private))
     if isinstance(config.get("site_url"), str):
-        config["site_url"] = f"{config['site_url'].rstrip('/')}/{slug}/"
+        config["site_url"] = site_url_for(config["site_url"], slug)
     target = scratch / "mkdocs.yml"
     target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
+
+
+def site_url_for(site_url: str, slug: str) -> str:
+    """The portfolio's own address under the institution's `site_url`."""
+    return f"{site_url.rstrip('/')}/{slug}/"
 
 
 def _public_nav(items: list[Any], private: frozenset[str]) -> list[Any]:
@@ -216,7 +222,7 @@ def _extensions(institution: Institution, learner: LearnerConfig) -> list[Any]:
 
 def institution_theme(institution: Institution, scratch: Path) -> tuple[Path, str | None]:
     """A theme folder with the institution's logo and colours, searched before Material's."""
-    folder = scratch / "institution-theme"
+    folder = scratch / THEME_FOLDER
     assets = folder / "assets" / "institution"
     assets.mkdir(parents=True)
     logo = None

@@ -18,12 +18,14 @@ from .model import (
     Competence,
     CompetencePage,
     Domain,
+    Framework,
     Kind,
     Note,
     Parcours,
     Portfolio,
     Recit,
     Retour,
+    Scale,
     Trace,
 )
 from .settings import Settings
@@ -94,6 +96,7 @@ class CompetenceView:
     evidence: list[Evidence] = field(default_factory=list)
     feedback: list[Retour] = field(default_factory=list)
     feedback_status: dict[str, str] = field(default_factory=dict)  # retour path -> relue/validee
+    scale: Scale = field(default_factory=Scale)  # its framework's: every level here is a rank of it
 
     @property
     def status(self) -> Status:
@@ -135,12 +138,25 @@ class CompetenceView:
 class DomainView:
     domain: Domain
     competences: list[CompetenceView]
+    scale: Scale = field(default_factory=Scale)  # its framework's
 
     def mean(self, level: str) -> float | None:
         """The mean of one level (`self_level`, `latest_level`, `target_level`) over the
         competences that have one: the domain's position on the scale, for the overview."""
         values = [value for view in self.competences if (value := getattr(view, level))]
         return sum(values) / len(values) if values else None
+
+
+@dataclass
+class FrameworkView:
+    """One framework of the référentiel with its domains, for an index grouped by framework."""
+
+    framework: Framework
+    domains: list[DomainView]
+
+    @property
+    def scale(self) -> Scale:
+        return self.framework.scale
 
 
 @dataclass
@@ -168,6 +184,8 @@ class Views:
     feedback: dict[tuple[Kind, str], list[Retour]] = field(default_factory=dict)  # by target
     links: wikilinks.LinkIndex | None = None  # ids of the public portfolio, for [[links]]
     assets: tuple[str, ...] = ()  # its files that are not notes, for ![[embeds]]
+    # Domains under their framework when the référentiel holds several; empty otherwise.
+    frameworks: list[FrameworkView] = field(default_factory=list)
 
     def status_counts(self) -> list[tuple[Status, int]]:
         """How many competences are at each status, most advanced first, zeros left out."""
@@ -217,14 +235,15 @@ class Views:
 def build(public: Portfolio, settings: Settings, newest_first: bool = True) -> Views:
     """Compute every view from the public portfolio only."""
     notes = public.index()
-    scale = public.referentiel.scale
+    referentiel = public.referentiel
     competences = public.competences
 
     views: dict[str, CompetenceView] = {}
     domain_views: list[DomainView] = []
-    for domain in public.referentiel.domains:
+    for domain in referentiel.domains:
+        scale = referentiel.scale_of_domain(domain.id)
         members = [c for c in competences.values() if c.domain == domain.id]
-        dv = DomainView(domain, [CompetenceView(c, domain) for c in members])
+        dv = DomainView(domain, [CompetenceView(c, domain, scale=scale) for c in members], scale)
         views.update((v.id, v) for v in dv.competences)
         domain_views.append(dv)
 
@@ -232,8 +251,8 @@ def build(public: Portfolio, settings: Settings, newest_first: bool = True) -> V
         if isinstance(note, CompetencePage) and note.id in views:
             view = views[note.id]
             view.page = note
-            view.self_level = scale.rank(note.level) if note.level is not None else None
-            view.target_level = scale.rank(note.target) if note.target is not None else None
+            view.self_level = view.scale.rank(note.level) if note.level is not None else None
+            view.target_level = view.scale.rank(note.target) if note.target is not None else None
             continue
         if isinstance(note, Retour):
             continue  # feedback is not evidence; see _feedback
@@ -241,7 +260,7 @@ def build(public: Portfolio, settings: Settings, newest_first: bool = True) -> V
         for ref in note.competences:
             if ref.id in views and ref.id not in seen:
                 seen.add(ref.id)
-                level = scale.rank(ref.level) if ref.level is not None else None
+                level = views[ref.id].scale.rank(ref.level) if ref.level is not None else None
                 views[ref.id].evidence.append(Evidence(note, level))
     for view in views.values():
         view.evidence.sort(key=lambda e: (e.date.start if e.date else PartialDate(1).start, e.note.title))
@@ -257,7 +276,14 @@ def build(public: Portfolio, settings: Settings, newest_first: bool = True) -> V
         feedback=_feedback(notes, views, links),
         links=links,
         assets=tuple(public.assets),
+        frameworks=_frameworks(referentiel.frameworks, domain_views) if referentiel.several else [],
     )
+
+
+def _frameworks(frameworks: list[Framework], domains: list[DomainView]) -> list[FrameworkView]:
+    """Each framework with its domains, in référentiel order."""
+    return [FrameworkView(framework, [dv for dv in domains if dv.domain.framework == framework.id])
+            for framework in frameworks]
 
 
 def _feedback(notes: dict[tuple[Kind, str], Note], competences: dict[str, CompetenceView],
