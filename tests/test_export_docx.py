@@ -368,3 +368,27 @@ def test_links_read_as_the_titles_they_name(portfolio: Portfolio, tmp_path: Path
     shown = texts(document)
     assert "Voir Mon premier entretien." in shown  # [[premier-entretien]]
     assert "J'ai relu Commerciale et l'écoute." in shown  # [[vente]], [[ecoute-active|l'écoute]]
+
+
+def test_several_referentiels_each_bloc_names_its_own(empty_portfolio: Portfolio, tmp_path: Path) -> None:
+    """Two frameworks may both have a bloc « Information »: the heading (and so the table of
+    contents) says which is which."""
+    empty_portfolio.write("referentiel.yml", """\
+referentiels:
+  - id: metier
+    titre: Métier
+    domaines:
+      - {id: info, titre: Information, competences: [{id: ecoute, titre: Écouter}]}
+  - id: crcn
+    titre: CRCN
+    echelle: [N1, N2, N3, N4, N5, N6, N7, N8]
+    domaines:
+      - {id: crcn-1, titre: Information, competences: [{id: crcn-1.1, titre: Mener une recherche}]}
+""")
+    empty_portfolio.write("recits/veille.md", "---\ntitre: Veille\ndate: 2024-03\ncompetences: {ecoute: 2, crcn-1.1: 5}\n---\n"
+                          "Texte.\n\n<div hidden>Brouillon caché</div>\n")
+    document, _ = dossier(empty_portfolio.root, tmp_path)
+    blocs = [p.text for p in document.paragraphs if p.style.name == "Heading 1" and "Information" in p.text]
+    assert blocs == ["Métier — Information", "CRCN — Information"]
+    # What the learner hid on the page is hidden in the dossier too.
+    assert not any("Brouillon caché" in text for text in texts(document))

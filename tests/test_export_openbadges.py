@@ -254,6 +254,8 @@ def test_site_address_follows_directory_urls() -> None:
     assert site.page("competences/index.md") == "https://x.example/competences/"
     assert site.page("index.md") == "https://x.example/"
     assert Site(None).page("recits/atelier.md") is None
+    # Ids are URIs: an accented file name is percent-encoded, as MkDocs writes its URLs.
+    assert site.page("recits/récit-été.md") == "https://x.example/recits/r%C3%A9cit-%C3%A9t%C3%A9/"
 
 
 def test_without_site_url_ids_are_stable_urns_of_this_portfolio(validated: Portfolio, tmp_path: Path) -> None:

@@ -170,3 +170,31 @@ def test_script_element_cannot_be_closed_by_any_text(text: str) -> None:
     inner = element[len('<script type="application/ld+json">'):-len("</script>")]
     assert not set(inner) & {"<", ">", "&", "\u2028", "\u2029"}
     assert json.loads(inner) == data
+
+
+def test_each_competence_is_a_term_of_its_own_framework(empty_portfolio: Portfolio) -> None:
+    """With several référentiels, a CRCN competence is named in the CRCN, not in a joined title."""
+    empty_portfolio.write("referentiel.yml", """\
+referentiels:
+  - id: metier
+    titre: Métier
+    domaines:
+      - id: relation
+        titre: Relation
+        competences:
+          - {id: ecoute, titre: Écouter, ref: {rncp: RNCP1BC01}}
+  - id: crcn
+    titre: CRCN
+    echelle: [N1, N2, N3, N4, N5, N6, N7, N8]
+    domaines:
+      - id: crcn-1
+        titre: Information et données
+        competences:
+          - {id: crcn-1.1, titre: Mener une recherche, ref: {crcn: "1.1"}}
+""")
+    empty_portfolio.write("recits/veille.md", "---\ntitre: Veille\ndate: 2024-03\ncompetences: {ecoute: 2, crcn-1.1: 5}\n---\nTexte.\n")
+    empty_portfolio.build()
+    (raw,) = ld_scripts(empty_portfolio, "index.html")
+    terms = {term["name"]: term for term in json.loads(raw)["knowsAbout"]}
+    assert terms["Écouter"]["inDefinedTermSet"] == "Métier" and terms["Écouter"]["termCode"] == "RNCP1BC01"
+    assert terms["Mener une recherche"]["inDefinedTermSet"] == "CRCN" and terms["Mener une recherche"]["termCode"] == "1.1"

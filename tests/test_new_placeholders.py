@@ -147,3 +147,20 @@ def test_new_names_a_note_by_its_title_and_keeps_ids_unambiguous(tmp_path: Path)
                                                            encoding="utf-8")
     run("cheminement", "new", "retour", "--sur", "2024-03-01-atelier", "--auteur", "Marie", cwd=tmp_path)
     assert "0 erreur(s), 0 avertissement(s)" in run("cheminement", "check", cwd=tmp_path).stdout
+
+
+def test_a_note_is_never_named_like_a_section_page_nor_too_long_for_the_disk(tmp_path: Path) -> None:
+    """`index.md` would become the récits' introduction and its claims would count nowhere;
+    a pasted paragraph as title would make a name no file system takes."""
+    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    docs = tmp_path / "portfolio"
+    run("cheminement", "new", "recit", "Index", cwd=tmp_path)
+    run("cheminement", "new", "trace", "README", "--lien", "https://example.org/", cwd=tmp_path)
+    assert (docs / "recits" / "index-2.md").is_file() and not (docs / "recits" / "index.md").exists()
+    assert (docs / "traces" / "readme-2.md").is_file()
+    long_title = "Une phrase très longue collée depuis un traitement de texte " * 8
+    run("cheminement", "new", "recit", long_title, cwd=tmp_path)
+    made = [p for p in (docs / "recits").glob("une-phrase-tres-longue*.md")]
+    assert len(made) == 1 and len(made[0].name.encode()) <= 90
+    before = run("cheminement", "check", cwd=tmp_path).stdout
+    assert "3 récits" in before  # mon-premier-recit, index-2 and the long one: each a note

@@ -160,14 +160,18 @@ def test_english_with_the_site_in_english(portfolio: Portfolio, serve: Callable[
     assert "ligne" not in text
 
 
-def test_a_private_note_in_error_shows_its_path_and_message_only(portfolio: Portfolio,
-                                                                  serve: Callable[[], Path]) -> None:
+def test_a_private_note_in_error_is_named_in_the_terminal_only(portfolio: Portfolio,
+                                                                serve: Callable[[], Path]) -> None:
+    """The banner says a private note has an error; its path and quoted values, which the
+    message would repeat (« 2025-13 SECRETDATE »), stay in the terminal."""
     portfolio.write("journal/doutes.md", "---\ntype: recit\ntitre: Mes doutes secrets\ndate: 2025-13\n---\nUn carnet très privé.\n")
+    portfolio.write("recits/cache.md", "---\ntitre: Caché\nvisibilite: prive\ndate: 2025-13 SECRETDATE\n---\nTexte caché.\n")
     site = serve()
     found = banner(site)
-    assert found is not None and "journal/doutes.md" in found.get_text()
+    assert found is not None and found.get_text().count("Une note privée (ou dont l'en-tête ne se lit pas) a une erreur") == 2
     text = site_text(site)
-    assert "Mes doutes secrets" not in text and "carnet très privé" not in text
+    for private in ("journal/doutes.md", "recits/cache.md", "SECRETDATE", "Mes doutes secrets", "carnet très privé", "Texte caché"):
+        assert private not in text
 
 
 def test_what_only_the_broken_note_used_stays_out(portfolio: Portfolio, serve: Callable[[], Path]) -> None:

@@ -192,6 +192,11 @@ def existing_competence(title: str, known: dict[str, Competence]) -> str | None:
     return next((cid for cid, c in known.items() if wanted and wanted in (_letters(cid), _letters(c.title))), None)
 
 
+_SECTION_PAGES = {"index", "readme"}
+# A title pasted whole must still make a file name every file system accepts (255 bytes).
+_SLUG_LENGTH = 80
+
+
 def _free_name(folder: Path, slug: str, kind: Kind, links: LinkIndex, lang: str) -> tuple[str, list[str]]:
     """The file name of a new note: its title's slug, never a date (the name is the id that
     `[[…]]` and `sur:` use, and a date in it would outlive a change of `date:`).
@@ -204,7 +209,9 @@ def _free_name(folder: Path, slug: str, kind: Kind, links: LinkIndex, lang: str)
     if path.exists():
         code = "new.competence-exists" if kind is Kind.COMPETENCE else "new.exists"
         raise AuthoringError(message(code, lang, path=path, id=slug))
-    if kind is Kind.COMPETENCE or not links.resolve(slug):
+    # `index` is a folder's introduction, not a note, and MkDocs serves a README as one too.
+    reserved = slug.lower() in _SECTION_PAGES
+    if kind is Kind.COMPETENCE or not (reserved or links.resolve(slug)):
         return slug, []
     number = 2
     while (folder / f"{slug}-{number}.md").exists() or links.resolve(f"{slug}-{number}"):
@@ -221,7 +228,7 @@ def new_note(settings: Settings, note: NewNote, today: dt.date | None = None) ->
     """
     lang = settings.lang
     today = today or settings.today
-    slug = slugify(note.title) or "note"
+    slug = slugify(note.title, max_length=_SLUG_LENGTH, word_boundary=True) or "note"
     portfolio, _ = load_portfolio(settings)
     referentiel = portfolio.referentiel
     known = portfolio.competences
@@ -382,7 +389,7 @@ def new_retour(settings: Settings, retour: NewRetour, today: dt.date | None = No
     statuses = _statuses(retour.statuses, portfolio.competences, lang)
 
     folder = settings.folder_of(Kind.RETOUR)
-    name = f"{today.isoformat()}-{target.id}-{slugify(author) or 'retour'}.md"
+    name = f"{today.isoformat()}-{target.id}-{slugify(author, max_length=_SLUG_LENGTH, word_boundary=True) or 'retour'}.md"
     path = settings.docs_dir / folder / name
     if path.exists():
         raise AuthoringError(message("new.retour-exists", lang, path=path))
@@ -436,7 +443,7 @@ def new_journal(settings: Settings, title: str, today: dt.date | None = None) ->
     # Private folders are compared case-folded (`journal`): an existing `Journal/` keeps its
     # spelling, a second folder beside it would be the same on macOS and a new one on Linux.
     on_disk = next((p.name for p in settings.docs_dir.glob("*") if p.is_dir() and folder_key(p.name) == folder), folder)
-    path = settings.docs_dir / on_disk / f"{today.isoformat()}-{slugify(title) or 'note'}.md"
+    path = settings.docs_dir / on_disk / f"{today.isoformat()}-{slugify(title, max_length=_SLUG_LENGTH, word_boundary=True) or 'note'}.md"
     if path.exists():
         raise AuthoringError(message("new.exists", lang, path=path))
     meta = [f"titre: {_yaml_plain(title.strip())}", f"date: {today.isoformat()}"]

@@ -314,6 +314,9 @@ def new(kind: str, title: str, competences: str, modele: str | None, fichier: Pa
             created = new_note(settings, note)
     except AuthoringError as error:
         raise Refusal(str(error)) from None
+    except OSError as error:  # a read-only folder, a full disk: the file system's own words
+        raise Refusal(message("new.cannot-write", lang, path=printable(str(error.filename or "")),
+                              detail=error.strerror or error)) from None
     click.echo(message("new.created", lang, path=_shown(created.path)))
     for notice in created.notices:
         click.echo(f"  {notice}")

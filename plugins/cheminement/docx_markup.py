@@ -302,8 +302,16 @@ class MarkupWriter:
 
 
 def _tag(node: Element) -> str:
-    """The element's name in lower case; '' for a comment or processing instruction."""
-    return node.tag.lower() if isinstance(node.tag, str) else ""
+    """The element's name in lower case; '' for a comment, a processing instruction, or
+    an element the learner hid (`hidden`, `display: none`): the page does not show it."""
+    if not isinstance(node.tag, str) or _hidden(node):
+        return ""
+    return node.tag.lower()
+
+
+def _hidden(node: Element) -> bool:
+    style = (node.get("style") or "").replace(" ", "").lower()
+    return node.get("hidden") is not None or "display:none" in style
 
 
 def _classes(node: Element) -> list[str]:

@@ -13,7 +13,9 @@ only, a portfolio with errors still builds, failing closed:
   with a stand-in page (`stand_in_markdown`): no word of the note, so that the browser the
   learner is looking at reloads onto the explanation, and back onto the page once fixed;
 - every page carries a banner (`with_banner`) listing each problem: file, line, message and
-  fix, as the terminal prints them (a private note's path and message, never its text).
+  fix, as the terminal prints them; a problem in a private file says only that a private
+  file has an error (its path and values stay in the terminal: a preview may be served
+  to others, `serve -a 0.0.0.0`).
 
 The banner is built as elements (text is escaped by construction) and put in the parsed
 page. `mkdocs build` and `cheminement build` never get here: errors still stop them.
@@ -86,7 +88,8 @@ def stand_in_markdown(lang: str) -> str:
     return f"---\nrender_macros: false\nsearch:\n  exclude: true\n---\n\n# {title}\n\n{text}\n"
 
 
-def with_banner(page: str, problems: Sequence[Problem], lang: str, nothing_shown: bool = False) -> str:
+def with_banner(page: str, problems: Sequence[Problem], lang: str, nothing_shown: bool = False,
+                hidden: frozenset[str] = frozenset()) -> str:
     """The whole page with the banner at the top of its content, and its style in <head>.
 
     Material's content column (`article.md-content__inner`) takes it; a page of another
@@ -96,7 +99,7 @@ def with_banner(page: str, problems: Sequence[Problem], lang: str, nothing_shown
         return page
     document = lxml.html.document_fromstring(page)
     where = next(iter(document.xpath(_CONTENT) or document.xpath("//main") or [document.body]))
-    where.insert(0, banner(problems, lang, nothing_shown))
+    where.insert(0, banner(problems, lang, nothing_shown, hidden))
     head = document.find("head")
     if head is not None:
         style = lxml.html.Element("style")
@@ -105,30 +108,34 @@ def with_banner(page: str, problems: Sequence[Problem], lang: str, nothing_shown
     return lxml.html.tostring(document, encoding="unicode", doctype=_DOCTYPE)
 
 
-def banner(problems: Sequence[Problem], lang: str, nothing_shown: bool = False) -> Element:
+def banner(problems: Sequence[Problem], lang: str, nothing_shown: bool = False,
+           hidden: frozenset[str] = frozenset()) -> Element:
     """The banner: what is wrong, what the site shows meanwhile (`nothing_shown`: nothing
-    of the portfolio), then each problem."""
+    of the portfolio), then each problem (one in a `hidden` file: only that there is one)."""
     aside = _element("aside", {"class": "chm-errors", "role": "alert", "lang": lang})
     title = _element("p", {"class": "chm-errors__title"})
     _element("strong", {}, plural("serve.errors.title", len(problems), lang), parent=title)
     aside.append(title)
     _element("p", {"class": "chm-errors__meanwhile"}, message("serve.errors.nothing-shown" if nothing_shown else "serve.errors.meanwhile", lang), parent=aside)
     shown = list(problems[:SHOWN_AT_MOST])
-    aside.append(_problem_list(shown[:SHOWN_FIRST], lang, start=1))
+    aside.append(_problem_list(shown[:SHOWN_FIRST], lang, 1, hidden))
     if len(shown) > SHOWN_FIRST:
         more = _element("details", {"class": "chm-errors__more"}, parent=aside)
         _element("summary", {}, plural("serve.errors.more", len(shown) - SHOWN_FIRST, lang), parent=more)
-        more.append(_problem_list(shown[SHOWN_FIRST:], lang, start=SHOWN_FIRST + 1))
+        more.append(_problem_list(shown[SHOWN_FIRST:], lang, SHOWN_FIRST + 1, hidden))
     if len(problems) > SHOWN_AT_MOST:
         _element("p", {"class": "chm-errors__rest"},
                  plural("serve.errors.rest", len(problems) - SHOWN_AT_MOST, lang), parent=aside)
     return aside
 
 
-def _problem_list(problems: Sequence[Problem], lang: str, start: int) -> Element:
+def _problem_list(problems: Sequence[Problem], lang: str, start: int, hidden: frozenset[str]) -> Element:
     items = _element("ol", {"class": "chm-errors__list", **({"start": str(start)} if start > 1 else {})})
     for problem in problems:
         item = _element("li", {}, parent=items)
+        if problem.file in hidden:
+            _element("span", {"class": "chm-errors__message"}, message("serve.errors.private-file", lang), parent=item)
+            continue
         where = _element("span", {"class": "chm-errors__where"}, parent=item)
         _element("code", {}, printable(problem.file), parent=where)
         where[-1].tail = (message("serve.errors.line", lang, line=problem.line) if problem.line

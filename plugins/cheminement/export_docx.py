@@ -33,7 +33,7 @@ from .dates import PartialDate
 from .docx_markup import MarkupWriter, Paragraphs, add_field, clean
 from .export import Exported
 from .messages import message
-from .model import Kind, Note, Parcours, Portfolio, Recit, Retour, Scale, Trace
+from .model import Domain, Kind, Note, Parcours, Portfolio, Recit, Retour, Scale, Trace
 from .settings import Settings
 from .views import CompetenceView
 
@@ -77,7 +77,7 @@ class _Dossier:
         self._title_page()
         self._contents()
         for index, part in enumerate(self.plan.parts):
-            heading = self.paragraphs.heading(part.domain.title, 1)
+            heading = self.paragraphs.heading(self._domain_title(part.domain), 1)
             heading.paragraph_format.page_break_before = index > 0  # each bloc on a page of its own
             for section in part.sections:
                 self._competence(section)
@@ -89,6 +89,13 @@ class _Dossier:
         out = io.BytesIO()
         self.document.save(out)
         return out.getvalue()
+
+    def _domain_title(self, domain: Domain) -> str:
+        """A bloc's heading; with several référentiels, prefixed by its own one's title, so
+        that the table of contents says which framework each bloc belongs to."""
+        referentiel = self.data.public.referentiel
+        framework = referentiel.framework(domain.framework) if referentiel.several else None
+        return f"{framework.title} — {domain.title}" if framework and framework.title else domain.title
 
     # Front ---------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from . import configfile
 from .export import Exported
@@ -95,8 +95,9 @@ class Site:
         name = posixpath.basename(stem)
         if name in ("index", "README"):
             folder = posixpath.dirname(stem)
-            return self.url + (folder + "/" if folder else "")
-        return self.url + (stem + "/" if self.directory_urls else stem + ".html")
+            return self.url + quote(folder + "/" if folder else "")
+        # Percent-encoded as MkDocs writes page URLs: an id must be a URI, not an IRI.
+        return self.url + quote(stem + "/" if self.directory_urls else stem + ".html")
 
 
 def site_of(settings: Settings) -> Site:

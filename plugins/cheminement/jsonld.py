@@ -104,15 +104,21 @@ def _credential(parcours: Parcours, profile: Profile) -> dict[str, Any]:
 
 
 def _known(views: Views, referentiel: Referentiel) -> list[dict[str, Any]]:
-    """The competences the learner gave a level or a piece of evidence, as the référentiel's
-    terms (its RNCP bloc code as the term's code when it has one)."""
+    """The competences the learner gave a level or a piece of evidence, as terms of their own
+    framework (its RNCP bloc, CRCN or DigComp code as the term's code when it has one)."""
     known = []
     for domain in views.domains:
+        framework = referentiel.framework(domain.domain.framework) if referentiel.several else None
+        term_set = (framework.title if framework else "") or referentiel.title or domain.domain.title
         for view in domain.competences:
             if view.status is Status.NONE or not (view.self_level or any(e.note.kind is not Kind.RETOUR for e in view.evidence)):
                 continue
             competence = view.competence
+            code = next((competence.refs[key] for key in _TERM_CODES if competence.refs.get(key)), "")
             known.append(_compact({"@type": "DefinedTerm", "name": competence.title,
-                                   "termCode": competence.refs.get("rncp", ""),
-                                   "inDefinedTermSet": referentiel.title or domain.domain.title}))
+                                   "termCode": code, "inDefinedTermSet": term_set}))
     return known
+
+
+# The references that name a competence in a published framework, most specific first.
+_TERM_CODES = ("rncp", "rs", "crcn", "digcomp", "esco")

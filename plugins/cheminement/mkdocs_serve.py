@@ -40,6 +40,7 @@ class ServeErrors:
         self.left_out: frozenset[str] = frozenset()
         self._shown: frozenset[str] = frozenset()  # pages the previous build showed
         self._banner_before = False
+        self.hidden: frozenset[str] = frozenset()  # private files: named in the terminal only
 
     def start(self) -> None:
         """A new build: no error known yet (the banner goes once they are fixed)."""
@@ -53,7 +54,7 @@ class ServeErrors:
         return bool(self.problems) or self._banner_before
 
     def tolerate(self, errors: list[Problem], settings: Settings, ours: list[File],
-                 republish: Republish) -> Publication | None:
+                 republish: Republish, private: frozenset[str]) -> Publication | None:
         """Leave out what the errors name until the rest has none; the publication without
         them, or None when an error is outside the portfolio's files (nothing is shown).
 
@@ -61,6 +62,9 @@ class ServeErrors:
         the left-out files are excluded, so even a private preview leaves them out, and
         what only they used stays private with them (publish.py).
         """
+        # A page the last build showed is no secret; any other private file (or one whose
+        # visibility cannot be read) is only said to have an error.
+        self.hidden = private - self._shown
         excluded = settings.excluded
         last: list[tuple[Publication, list[Problem]]] = []
 
@@ -112,7 +116,7 @@ class ServeErrors:
         """A whole page with the banner while the build has errors."""
         if not self.problems:
             return output
-        return errorbanner.with_banner(output, self.problems, lang, self.nothing_shown)
+        return errorbanner.with_banner(output, self.problems, lang, self.nothing_shown, self.hidden)
 
 
 def _removable(ours: list[File], settings: Settings) -> set[str]:

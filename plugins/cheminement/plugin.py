@@ -172,7 +172,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         errors = [p for p in problems if p.severity is Severity.ERROR]
         if errors and self.is_serve:  # shown in the browser, the files in error left out (mkdocs_serve.py)
             kept = self.serve_errors.tolerate(errors, settings, ours,
-                                              lambda: self._publication(report, settings, ours, config))
+                                              lambda: self._publication(report, settings, ours, config),
+                                              frozenset(publication.private) | frozenset(publication.previewed))
             if kept is None:  # an error outside the notes: nothing of the portfolio is built
                 self.private_paths = self.serve_errors.leave_all_out(files, ours, config, settings.lang, self.is_dirty)
                 return files
