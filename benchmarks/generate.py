@@ -40,7 +40,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GENERATOR_VERSION = 3  # bump when the output changes, to invalidate caches
+GENERATOR_VERSION = 4  # bump when the output changes, to invalidate caches
 SCALE = ("Découverte", "Application", "Maîtrise", "Expertise")
 MODELS = ("gibbs", "kolb", "star", "schon", "quoi-et-alors")
 FIRST_YEAR, LAST_YEAR = 1995, 2026
@@ -622,7 +622,9 @@ class Generator:
         elif ext == "pdf":
             data = pdf_bytes(f"{e.title} ({e.id})")  # unique bytes: no two traces share a file
         else:
-            data = (f"{e.title} ({e.id})\n\n" + self.paragraph(SITUATION, 3) + "\n").encode("utf-8")
+            # Words of its own, not the récits' phrase bank: a private récit's sentence found in a
+            # public file would (rightly) make `cheminement audit` refuse the site.
+            data = f"{e.title} ({e.id})\n\nDocument joint à la trace {e.id}, conservé tel quel.\n".encode()
         self.put(f"traces/{name}", data, e.private)
         competences: object = self.competence_mapping(e.year, 1, 3)
         if r.random() < 0.5:
