@@ -69,3 +69,47 @@ class Portfolio:
 
     def pages(self) -> Iterator[Path]:
         return (p for p in sorted(self.site.rglob("*.html")))
+
+
+def with_private_canaries(portfolio: Portfolio, canary: str) -> Portfolio:
+    """`portfolio` with `canary` in every kind of private content (journal, a private récit,
+    parcours and trace, a comment), and a public récit that names them all: what an export
+    must leave out, whatever the format."""
+    portfolio.write("journal/secret.md", f"---\ntitre: {canary} journal\n---\n{canary} dans le journal.\n")
+    portfolio.write("recits/cache.md", f"""\
+        ---
+        titre: {canary} récit
+        date: 2024-01
+        visibilite: prive
+        competences: [ecoute-active]
+        ---
+        {canary} dans un récit privé.
+        """)
+    portfolio.write("parcours/prive.md", f"""\
+        ---
+        titre: Emploi caché
+        debut: 2020
+        organisation: {canary} SA
+        visibilite: prive
+        ---
+        """)
+    portfolio.write("traces/cachee.md", f"""\
+        ---
+        titre: {canary} trace
+        date: 2024-02
+        lien: https://exemple.fr/{canary}
+        visibilite: prive
+        competences: [alliance]
+        ---
+        """)
+    portfolio.write("recits/public.md", f"""\
+        ---
+        titre: Un récit public
+        date: 2024-05
+        parcours: [prive, vente]
+        traces: [cachee]
+        competences: {{alliance: 2}}
+        ---
+        Voir [le récit caché](cache.md) et [[cache]]. <!-- {canary} --> %% {canary} %%
+        """)
+    return portfolio

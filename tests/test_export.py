@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner, Result
-from kit import ROOT, Portfolio
+from kit import ROOT, Portfolio, with_private_canaries
 
 from cheminement.cli import main
 
@@ -32,34 +32,7 @@ def matrix(text: str, separator: str = ";") -> list[list[str]]:
 @pytest.fixture
 def secretive(portfolio: Portfolio) -> Portfolio:
     """The base portfolio with a canary in every kind of private content."""
-    portfolio.write("journal/secret.md", f"---\ntitre: {CANARY} journal\n---\n{CANARY} dans le journal.\n")
-    portfolio.write("recits/cache.md", f"""\
-        ---
-        titre: {CANARY} récit
-        date: 2024-01
-        visibilite: prive
-        competences: [ecoute-active]
-        ---
-        {CANARY} dans un récit privé.
-        """)
-    portfolio.write("parcours/prive.md", f"""\
-        ---
-        titre: Emploi caché
-        debut: 2020
-        organisation: {CANARY} SA
-        visibilite: prive
-        ---
-        """)
-    portfolio.write("recits/public.md", """\
-        ---
-        titre: Un récit public
-        date: 2024-05
-        parcours: [prive, vente]
-        competences: {alliance: 2}
-        ---
-        Voir [le récit caché](cache.md) et [[cache]]. <!-- CANARI-PRIVE-7731 -->
-        """)
-    return portfolio
+    return with_private_canaries(portfolio, CANARY)
 
 
 def test_json_is_versioned_and_valid_against_its_schema(secretive: Portfolio) -> None:

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 from docx.document import Document
 from docx.text.paragraph import Paragraph
-from kit import ROOT, Portfolio
+from kit import ROOT, Portfolio, with_private_canaries
 from lxml import etree
 
 from cheminement.cli import main
@@ -168,44 +168,7 @@ def test_zip_is_a_valid_word_file(sample: tuple[Document, bytes], tmp_path: Path
 @pytest.fixture
 def secretive(portfolio: Portfolio) -> Portfolio:
     """The base portfolio with a canary in every kind of private content."""
-    portfolio.write("journal/secret.md", f"---\ntitre: {CANARY} journal\n---\n{CANARY} dans le journal.\n")
-    portfolio.write("recits/cache.md", f"""\
-        ---
-        titre: {CANARY} récit
-        date: 2024-01
-        visibilite: prive
-        competences: [ecoute-active]
-        ---
-        {CANARY} dans un récit privé.
-        """)
-    portfolio.write("parcours/prive.md", f"""\
-        ---
-        titre: Emploi caché
-        debut: 2020
-        organisation: {CANARY} SA
-        visibilite: prive
-        ---
-        """)
-    portfolio.write("traces/cachee.md", f"""\
-        ---
-        titre: {CANARY} trace
-        date: 2024-02
-        lien: https://exemple.fr/{CANARY}
-        visibilite: prive
-        competences: [alliance]
-        ---
-        """)
-    portfolio.write("recits/public.md", f"""\
-        ---
-        titre: Un récit public
-        date: 2024-05
-        parcours: [prive, vente]
-        traces: [cachee]
-        competences: {{alliance: 2}}
-        ---
-        Voir [le récit caché](cache.md) et [[cache]]. <!-- {CANARY} --> %% {CANARY} %%
-        """)
-    return portfolio
+    return with_private_canaries(portfolio, CANARY)
 
 
 def test_private_content_never_reaches_the_dossier(secretive: Portfolio, tmp_path: Path) -> None:
