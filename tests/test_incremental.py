@@ -204,14 +204,49 @@ def test_a_forgotten_dependent_page_is_caught(folio: Portfolio, monkeypatch: pyt
 
 
 def test_a_note_made_private_leaves_every_page_at_once(folio: Portfolio) -> None:
+    """Incremental, yet the same site as a full build: its page, the file only it showed,
+    its search entries, its links and backlinks, its place on competence pages and lists."""
+    folio.write("recits/seul-0.md", """\
+        ---
+        titre: Récit qui cite l'atelier
+        date: 2021-01
+        competences:
+          ecoute-active: Application
+        ---
+        Comme dans [[atelier]], et [voir ici](atelier.md).
+        """)
+    (folio.docs / "recits/schema-atelier.png").write_bytes(b"\x89PNG\r\n\x1a\n-atelier-")
+    edit(folio, "recits/atelier.md", "Voir [[premier-entretien]].", "Voir [[premier-entretien]].\n\n![Schéma](schema-atelier.png)")
     session = Session(folio.root, folio.root / "served")
     session.rebuild()
+    assert (session.site / "recits/schema-atelier.png").is_file()
+    untouched = session.site / "recits/seul-2/index.html"
+    before = untouched.stat().st_mtime_ns
     edit(folio, "recits/atelier.md", "modele: kolb", "modele: kolb\nvisibilite: prive")
-    assert session.rebuild().full is not None
+    plan = session.rebuild()
+    assert plan.full is None and {"recits/atelier.md", "recits/seul-0.md", "recits/premier-entretien.md"} <= plan.pages
+    assert untouched.stat().st_mtime_ns == before  # incremental: a note that never named it stays
+    assert not (session.site / "recits/atelier").exists()
+    assert not (session.site / "recits/schema-atelier.png").exists()
     check_same(folio, session)
     for path in session.site.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".json", ".xml"):
-            assert "Co-animer un atelier" not in path.read_text(encoding="utf-8"), path
+            text = path.read_text(encoding="utf-8")
+            assert "Co-animer un atelier" not in text and "recits/atelier" not in text, path
+
+
+def test_a_private_note_edited_or_made_public_rebuilds_everything(folio: Portfolio) -> None:
+    """What a private note says may move what is published (a name another note links by):
+    any change to it is a complete rebuild, and so is a note made public."""
+    edit(folio, "recits/atelier.md", "modele: kolb", "modele: kolb\nvisibilite: prive")
+    session = Session(folio.root, folio.root / "served")
+    session.rebuild()
+    edit(folio, "recits/atelier.md", "Voir [[premier-entretien]].", "Voir [[premier-entretien]] encore.")
+    assert session.rebuild().full is incremental.Full.CONTEXT
+    check_same(folio, session)
+    edit(folio, "recits/atelier.md", "visibilite: prive", "visibilite: public")
+    assert session.rebuild().full is incremental.Full.FILES
+    check_same(folio, session)
 
 
 @pytest.mark.parametrize(("change", "reason"), [
@@ -353,7 +388,12 @@ def test_anything_but_a_text_or_a_level_makes_the_plan_complete() -> None:
     base = state(recit("atelier"), recit("bilan"))
     assert incremental.plan(None, base).full is incremental.Full.FIRST
     assert incremental.plan(base, state(recit("atelier"), recit("bilan"), context="x")).full is incremental.Full.CONTEXT
-    assert incremental.plan(base, state(recit("atelier"))).full is incremental.Full.FILES
+    assert incremental.plan(base, state(recit("atelier"))).full is incremental.Full.FILES  # deleted
+    private = incremental.snapshot(model.Portfolio(model.Referentiel(), notes=[recit("atelier")]), ["c"],
+                                   [recit("bilan")])
+    made_private = incremental.plan(base, private)
+    assert made_private.full is None and made_private.levels and made_private.changed == {"recits/bilan.md"}
+    assert incremental.plan(private, base).full is incremental.Full.FILES  # made public
     assert incremental.plan(base, state(recit("atelier", title="Autre"), recit("bilan"))).full is incremental.Full.HEAD
     assert incremental.plan(base, state(recit("atelier", summary="Résumé"), recit("bilan"))).full is incremental.Full.HEAD
     level = incremental.plan(base, state(recit("atelier", level="Expertise"), recit("bilan")))

@@ -18,7 +18,7 @@ from typing import Any
 import markdown
 
 from . import biblio, depot, obsidian, placeholders, profile, wikilinks
-from .load import did_you_mean, load_portfolio
+from .load import PageReader, did_you_mean, load_portfolio
 from .messages import Term
 from .model import (
     CompetencePage,
@@ -52,9 +52,10 @@ class Report:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
-def analyse(settings: Settings, paths: Iterable[str] | None = None) -> Report:
-    """Load the portfolio and validate it: every problem, sorted by file and line."""
-    portfolio, problems = load_portfolio(settings, paths)
+def analyse(settings: Settings, paths: Iterable[str] | None = None, read: PageReader | None = None) -> Report:
+    """Load the portfolio and validate it: every problem, sorted by file and line (`read`:
+    see load_portfolio)."""
+    portfolio, problems = load_portfolio(settings, paths, read)
     problems.extend(check(portfolio, settings))
     problems = placeholders.supersede(problems, placeholders.find(portfolio))
     existing = {p.path for p in [*portfolio.notes, *portfolio.pages]} | set(portfolio.assets)

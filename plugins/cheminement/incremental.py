@@ -6,8 +6,13 @@ notes it points at or that point at it (backlinks, panels, embeds), and the page
 not notes (home, competence pages, timeline, listings, news, review, dossier), which the
 adapter always rebuilds. Everything else may stay as the previous build wrote it.
 
+A note made private (and what only it used, which publish.py then keeps private too) is
+the third small edit: its old page and files are deleted (mkdocs_files.remove_unpublished,
+from the previous build's manifest), and the pages that showed it are rebuilt: the notes it
+named or that named it, as they stood before, and the pages that are not notes.
+
 Anything else is rebuilt in full, because a stale page could show what is no longer
-published: a file added, renamed, deleted, made private or public, any change to a private
+published: a file added, renamed or deleted, a note made public, any change to a private
 file, to a non-Markdown file, to the référentiel or the configuration (the `context`), or a
 change to what a note shows outside its text (title, dates, summary, links in its front
 matter, everything but the competence levels). When in doubt, everything.
@@ -21,7 +26,7 @@ import dataclasses
 import enum
 import hashlib
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -37,7 +42,7 @@ class Full(enum.StrEnum):
 
     FIRST = "first"  # nothing built yet in this session, or the previous build failed
     CONTEXT = "context"  # configuration, référentiel, library, private or non-Markdown files
-    FILES = "files"  # a page added, renamed, deleted, made private or public
+    FILES = "files"  # a page added, renamed, deleted or made public
     HEAD = "head"  # what a note shows outside its text changed (title, dates, links…)
     SETUP = "setup"  # other plugins, a hand-written nav or included files: any page may change
 
@@ -61,13 +66,15 @@ class Snapshot:
     context: str
     pages: Mapping[str, PageState]
     embeds: bool  # some page embeds another (`![[…]]`): dependencies are followed transitively
+    hidden: Mapping[str, str]  # the pages not published (private, or left out): path -> digest
 
 
 @dataclass(frozen=True)
 class Plan:
     """The next build: everything (`full` says why) or only `pages` among the notes;
-    `changed` are the pages whose text or levels changed, `levels` whether any level did
-    (the pages that sum levels up are then rebuilt, not only those showing the text)."""
+    `changed` are the pages whose text or levels changed or that are no longer published,
+    `levels` whether any level did or any page left (the pages that sum levels up or list
+    the notes are then rebuilt, not only those showing the text)."""
 
     full: Full | None
     pages: frozenset[str] = frozenset()
@@ -117,12 +124,16 @@ def _folded(text: str) -> str:
     return fold(unquote(html.unescape(text)))
 
 
-def snapshot(public: Portfolio, context: Iterable[object]) -> Snapshot:
+def snapshot(public: Portfolio, context: Iterable[object], hidden: Iterable[Page] = (),
+             state: Callable[[Page], PageState] = page_state) -> Snapshot:
     """The state of a build: `context` holds whatever else the site depends on (digests
-    of the configuration, the référentiel, private and non-Markdown files…)."""
-    pages = {page.path: page_state(page) for page in [*public.notes, *public.pages]}
+    of the configuration, the référentiel, non-Markdown files…), `hidden` the pages it
+    does not publish, whole (any change to them may move what is published). `state` is
+    `page_state` or a memo of it (reread.py)."""
+    pages = {page.path: state(page) for page in [*public.notes, *public.pages]}
     return Snapshot(digest([public.referentiel, *context]), pages,
-                    any(EMBED in page.body for page in [*public.notes, *public.pages]))
+                    any(EMBED in page.body for page in [*public.notes, *public.pages]),
+                    {page.path: digest([page]) for page in hidden})
 
 
 def plan(before: Snapshot | None, after: Snapshot) -> Plan:
@@ -131,17 +142,22 @@ def plan(before: Snapshot | None, after: Snapshot) -> Plan:
         return Plan(Full.FIRST)
     if before.context != after.context:
         return Plan(Full.CONTEXT)
-    if before.pages.keys() != after.pages.keys():
+    left = before.pages.keys() - after.pages.keys()
+    # Only published pages that are now hidden may leave: a page added, deleted or made
+    # public changes what every page may link to.
+    if after.pages.keys() - before.pages.keys() or after.hidden.keys() != before.hidden.keys() | left:
         return Plan(Full.FILES)
+    if any(after.hidden[path] != state for path, state in before.hidden.items()):
+        return Plan(Full.CONTEXT)
     if any(before.pages[path].head != state.head for path, state in after.pages.items()):
         return Plan(Full.HEAD)
     changed = {path for path, state in after.pages.items()
                if (before.pages[path].detail, before.pages[path].levels) != (state.detail, state.levels)}
-    if not changed:
+    if not changed and not left:
         return Plan(None)
-    levels = any(before.pages[path].levels != after.pages[path].levels for path in changed)
-    return Plan(None, frozenset(changed | _related(changed, before) | _related(changed, after)), frozenset(changed),
-                levels)
+    levels = bool(left) or any(before.pages[path].levels != after.pages[path].levels for path in changed)
+    pages = changed | left | _related(changed | left, before) | _related(changed, after)
+    return Plan(None, frozenset(pages), frozenset(changed | left), levels)
 
 
 def untouched_competences(plan: Plan, before: Snapshot, after: Snapshot, pages: Mapping[str, str]) -> set[str]:
@@ -150,7 +166,7 @@ def untouched_competences(plan: Plan, before: Snapshot, after: Snapshot, pages: 
     edit elsewhere leaves it as it was. Pages among `plan.pages` are never untouched."""
     if plan.full is not None:
         return set()
-    texts = [snap.pages[path] for snap in (before, after) for path in plan.changed]
+    texts = [snap.pages[path] for snap in (before, after) for path in plan.changed if path in snap.pages]
     return {path for path, ident in pages.items()
             if path not in plan.pages and (folded := _folded(ident))
             and not any(folded in state.text or folded in state.tokens for state in texts)}

@@ -397,6 +397,9 @@ class _NoteFields(_PageFields):
     in_dossier: bool
 
 
+PageReader = Callable[[str, bytes, Settings], tuple[Page | None, list[Problem]]]
+
+
 def read_page(path: str, raw: bytes, settings: Settings) -> tuple[Page | None, list[Problem]]:
     """Read one Markdown file into a note or an ordinary page, with its problems.
 
@@ -559,11 +562,13 @@ def _trace_file(reader: _Reader, value: str, note_path: str, settings: Settings)
 # -- The whole portfolio ----------------------------------------------------------------------
 
 
-def load_portfolio(settings: Settings, paths: Iterable[str] | None = None) -> tuple[Portfolio, list[Problem]]:
+def load_portfolio(settings: Settings, paths: Iterable[str] | None = None,
+                   read: PageReader | None = None) -> tuple[Portfolio, list[Problem]]:
     """Read the référentiel and every file of the portfolio (or the given `paths`).
 
     Every Markdown suffix MkDocs renders is a note (model.MARKDOWN_SUFFIXES). Files whose
-    name or place we refuse are reported and left out, never read.
+    name or place we refuse are reported and left out, never read. `read` reads one file's
+    bytes (`read_page`, or a memo of it that serve keeps between rebuilds: reread.py).
     """
     referentiel, problems = load_referentiel(settings)
     portfolio = Portfolio(referentiel)
@@ -591,7 +596,7 @@ def load_portfolio(settings: Settings, paths: Iterable[str] | None = None) -> tu
             problems.append(unreadable_problem(path, error))
             portfolio.pages.append(Page(path=path, visibility=Visibility.PRIVATE))
             continue
-        page, found = read_page(path, raw, settings)
+        page, found = (read or read_page)(path, raw, settings)
         problems.extend(found)
         if isinstance(page, Note):
             portfolio.notes.append(page)

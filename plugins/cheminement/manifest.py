@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,9 @@ class ManifestError(ValueError):
         return self.message()
 
 
+RecordMaker = Callable[[PublishedText, Page, Referentiel], dict[str, Any]]
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
@@ -66,19 +69,20 @@ def text_digest(text: str) -> str:
 
 def build_manifest(public: Portfolio, docs_dir: Path, previewed: Set[str] = frozenset(),
                    private: Set[str] | None = None, folders: Mapping[str, Kind] | None = None,
-                   today: dt.date | None = None) -> dict[str, Any]:
+                   today: dt.date | None = None, record: RecordMaker | None = None) -> dict[str, Any]:
     """Public source paths with a short hash of their published form and, for notes, their
     title and what `note_record` keeps; `today`, the build's date, says what a later
     "Nouveautés" page compares with.
 
     `private` (the publication's private paths) and `folders` (the settings') say how links
     are redacted; without `private`, every file of `docs_dir` that is not published counts
-    as private, which redacts the same links or more (fail closed).
+    as private, which redacts the same links or more (fail closed). `record` makes a note's
+    entry (`note_record`, or a memo of it that serve keeps between rebuilds: reread.py).
     """
     shown, form = published_form(public, docs_dir, previewed, private, folders)
     entries: dict[str, dict[str, Any]] = {}
     for page in [*shown.notes, *shown.pages]:
-        entries[page.path] = note_record(form, page, public.referentiel)
+        entries[page.path] = (record or note_record)(form, page, public.referentiel)
     for asset in shown.assets:
         if (docs_dir / asset).is_file():
             entries[asset] = {"hash": digest(docs_dir / asset)}

@@ -8,9 +8,10 @@ closed: when in doubt, a file does not reach the site.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Set
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ from . import ecosystem, manifest, pagesource, snippets
 from .messages import message
 from .model import MARKDOWN_SUFFIXES, Problem
 from .publish import Publication
+from .scan import RealPaths
 from .settings import Settings
 from .targets import private_targets
 
@@ -92,12 +94,13 @@ def remove_unsafe(files: Files, ours: list[File], docs_dir: Path, active_allowed
     """Files whose real place is outside the portfolio go; so do files a browser runs
     (unless `fichiers_actifs`), which are returned for a warning each."""
     active = []
+    realpath = RealPaths()
     for file in ours:
         if file.src_uri not in files.src_uris:
             continue
         # Links out of the portfolio are errors already; should one get through, MkDocs,
         # which follows links, must still not copy another folder into the site.
-        if leaves(file, docs_dir):
+        if leaves(file, docs_dir, realpath):
             remove(files, file)
         elif not active_allowed and is_active(file):
             active.append(file)
@@ -139,13 +142,13 @@ def snippet_problems(config: MkDocsConfig, publication: Publication, settings: S
     return snippets.refused([*public.notes, *public.pages], bases, settings.docs_dir, project, published, appended)
 
 
-def leaves(file: File, docs_dir: Path) -> bool:
+def leaves(file: File, docs_dir: Path, realpath: Callable[[str], str] = os.path.realpath) -> bool:
     """A file whose real place is outside the portfolio (a symbolic link): never published.
 
     MkDocs follows links, so `journal -> ../other/journal` would publish another folder.
     """
-    real = Path(os.path.realpath(file.abs_src_path or ""))
-    return not real.is_relative_to(os.path.realpath(docs_dir))
+    real = Path(realpath(file.abs_src_path or ""))
+    return not real.is_relative_to(realpath(str(docs_dir)))
 
 
 def remove(files: Files, file: File) -> None:
@@ -267,14 +270,20 @@ def reserved_paths(config: MkDocsConfig) -> frozenset[str]:
     institution's shared origin, on every learner's).
     """
     own = os.path.realpath(config.theme.custom_dir) if config.theme.custom_dir else None
+    # The learner's own overrides (`custom_dir`) are theirs to shadow.
+    installed = tuple(folder for folder in config.theme.dirs if own is None or os.path.realpath(folder) != own)
+    return _theme_files(installed) | {path.casefold() for path in RESERVED_OUTPUTS}
+
+
+@functools.lru_cache(maxsize=8)
+def _theme_files(folders: tuple[str, ...]) -> frozenset[str]:
+    """The files of installed themes (packages: they do not change while serve runs)."""
     theme: set[str] = set()
-    for folder in config.theme.dirs:
-        if own is not None and os.path.realpath(folder) == own:
-            continue  # the learner's own overrides (`custom_dir`) are theirs to shadow
+    for folder in folders:
         for parent, _, names in os.walk(folder):
             relative = os.path.relpath(parent, folder)
             theme.update(_posix_join(relative, name).casefold() for name in names)
-    return frozenset(theme | {path.casefold() for path in RESERVED_OUTPUTS})
+    return frozenset(theme)
 
 
 def _posix_join(folder: str, name: str) -> str:
@@ -293,16 +302,15 @@ def takes_reserved_path(file: File, reserved: frozenset[str]) -> bool:
     return path in reserved or path.startswith(RESERVED_FOLDERS)
 
 
-def context(config: MkDocsConfig, ours: list[File], settings: Settings, private: Sequence[object]) -> list[object]:
-    """What every page may depend on, beyond the public notes: for incremental rebuilds,
-    any change here rebuilds everything. Files are compared by size and time (cheap), private
-    notes by their whole content (their changes may move what is published)."""
+def context(config: MkDocsConfig, ours: list[File], settings: Settings) -> list[object]:
+    """What every page may depend on, beyond the notes: for incremental rebuilds, any
+    change here rebuilds everything. Files are compared by size and time (cheap)."""
     places = [Path(p) for p in (config.config_file_path, settings.referentiel_path, settings.bibliography) if p]
     places += [Path(f.abs_src_path) for f in ours if f.abs_src_path and not f.is_documentation_page()]
     if config.theme.custom_dir:
         places += sorted(p for p in Path(config.theme.custom_dir).rglob("*") if p.is_file())
     return [config.site_dir, settings.today, sorted(settings.excluded), [(str(p), _stamp(p)) for p in places],
-            sorted(f.src_uri for f in ours), list(private),
+            sorted(f.src_uri for f in ours),
             sorted((k, v) for k, v in os.environ.items() if k.startswith("CHEMINEMENT_"))]
 
 

@@ -230,11 +230,14 @@ class Rebuilds:
     def remember(self, files: Files) -> None:
         """Every page's final text (`on_env`), and the order MkDocs builds them in."""
         self.order = []
+        contents = {}
         for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
             if file.page is not None:
                 self.order.append(file.page.url)
-                if file.page.content is not None:
-                    self.contents[file.src_uri] = file.page.content
+                content = file.page.content if file.page.content is not None else self.contents.get(file.src_uri)
+                if content is not None:
+                    contents[file.src_uri] = content
+        self.contents = contents  # a page no longer published leaves no text behind
 
     def content(self, file: File) -> str | None:
         """A page's final text: this build's, or the last build's when MkDocs skipped it."""

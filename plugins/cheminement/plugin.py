@@ -15,7 +15,7 @@ decides, mkdocs_pages.Rebuilds keeps the rest of the site as the last build wrot
 - `on_page_markdown` (-25: after macros, hooks and callouts at 0, before Material's tags
   and blog at -50): the Markdown they hand over, links resolved, private links out.
 - `on_page_content`: the page's HTML for its role, before search indexes it.
-- `on_env`: the dossier, once every page is rendered.
+- `on_env`: the theme's compiled templates kept; the dossier, once every page is rendered.
 - `on_post_page`, `on_post_template`: the footer and robots rule on every page.
 """
 
@@ -40,7 +40,19 @@ from mkdocs.structure.pages import Page
 
 from . import config as options_module
 from . import dossier as dossier_module
-from . import ecosystem, incremental, manifest, mkdocs_files, mkdocs_pages, mkdocs_serve, pagehtml, pagesource, profile
+from . import (
+    ecosystem,
+    incremental,
+    manifest,
+    mkdocs_files,
+    mkdocs_pages,
+    mkdocs_serve,
+    pagehtml,
+    pagesource,
+    profile,
+    render,
+    reread,
+)
 from .assemble import MAIN_ROLES, Assembler, Role, prepare
 from .check import Report, analyse
 from .config import CheminementConfig
@@ -48,7 +60,7 @@ from .markup import make_inert, redact_private_links
 from .messages import message, printable
 from .model import CompetencePage, Kind, Problem, Severity
 from .pagetext import CitationError
-from .publish import Publication, publish
+from .publish import Publication, UseCache, publish
 from .settings import Settings
 from .views import CompetenceView
 
@@ -91,6 +103,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.is_dirty = False
         self.rebuilds = mkdocs_pages.Rebuilds()  # kept between serve's rebuilds (--dirty)
         self.serve_errors = mkdocs_serve.ServeErrors()  # kept across serve's rebuilds
+        self.readings, self.records, self.states = reread.Readings(), reread.Records(), reread.States()  # likewise
+        self.uses = UseCache()
         self._reset()
 
     def _reset(self) -> None:
@@ -115,6 +129,9 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.is_serve = command == "serve"
         self.is_dirty = dirty
         self.rebuilds = mkdocs_pages.Rebuilds()
+        # What a rebuild need not do again for a file that did not change.
+        self.readings, self.records, self.states = reread.Readings(), reread.Records(), reread.States()
+        self.uses = UseCache()
         self.serve_errors = mkdocs_serve.ServeErrors()  # MkDocs may reuse this instance for another run
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -164,7 +181,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         ours = mkdocs_files.of_portfolio(files, config)
         settings.excluded = frozenset(f.src_uri for f in ours if f.inclusion.is_excluded())
         self.serve_errors.start()
-        report = analyse(settings, [f.src_uri for f in ours])
+        self.readings.start(settings, [f.src_uri for f in ours])
+        report = analyse(settings, [f.src_uri for f in ours], self.readings.read)
         publication, problems = self._publication(report, settings, ours, config)
         for problem in problems:
             if problem.severity is not Severity.ERROR:
@@ -204,7 +222,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
     def _publication(self, report: Report, settings: Settings, ours: list[File],
                      config: MkDocsConfig) -> tuple[Publication, list[Problem]]:
         """What is published, and every problem: the notes' and the publication's own."""
-        publication = publish(report.portfolio, settings, preview=self.preview)
+        publication = publish(report.portfolio, settings, preview=self.preview, uses=self.uses)
         problems = report.problems + mkdocs_files.snippet_problems(config, publication, settings)
         problems += mkdocs_pages.reserved(ours, config)
         problems += profile.unpublished_photo(settings.profile, profile.home_page(report.portfolio.pages),
@@ -220,7 +238,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                 and mkdocs_pages.can_be_incremental(config, self) \
                 and not self.serve_errors.every_page_changes:  # the errors' banner comes or goes
             hidden = [p for p in [*report.portfolio.notes, *report.portfolio.pages] if p.path in publication.private]
-            after = incremental.snapshot(publication.public, mkdocs_files.context(config, ours, self.settings, hidden))
+            after = incremental.snapshot(publication.public, mkdocs_files.context(config, ours, self.settings), hidden,
+                                         self.states.state)
         if self.rebuilds.start(after).full is not None:
             mkdocs_files.force_rebuild(files)
 
@@ -415,8 +434,14 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
 
     # -- The printable dossier ------------------------------------------------------------
 
+    def _compiled_templates(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> None:
+        """The theme's templates as compiled by an earlier build of this process (a rebuild
+        under serve gets a new environment, which would compile them all again)."""
+        if env.bytecode_cache is None:
+            env.bytecode_cache = render.COMPILED
+
     @event_priority(-50)  # after other plugins have finished their pages' content
-    def on_env(self, env: object, /, *, config: MkDocsConfig, files: Files) -> None:
+    def _dossier(self, env: object, /, *, config: MkDocsConfig, files: Files) -> None:
         """Assemble the dossier from the rendered pages (all are rendered by now, or kept
         from the build that last wrote them under --dirty)."""
         if self.is_dirty:
@@ -444,6 +469,8 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                                               mkdocs_pages.url_maker(files, page), read)
         mkdocs_pages.add_headings(page, page.content)
         return None
+
+    on_env = CombinedEvent(_compiled_templates, _dossier)
 
     # -- Whole pages, and the end of the build ---------------------------------------------
 
@@ -484,8 +511,10 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.rebuilds.finish()
         if self.publication is None or self.settings is None:
             return
+        plan = self.rebuilds.plan
+        self.records.expect(plan.pages if self.is_dirty and plan.full is None else None)
         data = manifest.build_manifest(self.publication.public, self.settings.docs_dir, self.publication.previewed,
-                                      today=self.settings.today)
+                                      today=self.settings.today, record=self.records.record)
         manifest.write(Path(config.site_dir), data)
 
     on_post_build = CombinedEvent(_complete_search, _write_manifest)

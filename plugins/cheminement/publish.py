@@ -31,6 +31,7 @@ import yaml
 from . import frontmatter, targets, wikilinks
 from .mdsource import code_regions, redact_markdown, strip_comments
 from .model import CompetencePage, Kind, Note, Page, Portfolio, Recit, Retour, Trace, Visibility, is_markdown
+from .scan import RealPaths
 from .settings import Settings
 
 # Relative targets of Markdown links and images, and of HTML src/href attributes.
@@ -99,9 +100,11 @@ class Publication:
         return set(self.private)
 
 
-def publish(portfolio: Portfolio, settings: Settings, preview: bool = False) -> Publication:
-    """Split the portfolio into what is published and what stays private."""
-    publication = _split(portfolio, settings)
+def publish(portfolio: Portfolio, settings: Settings, preview: bool = False,
+            uses: UseCache | None = None) -> Publication:
+    """Split the portfolio into what is published and what stays private (`uses`: what
+    pages used in an earlier call, which serve keeps between rebuilds)."""
+    publication = _split(portfolio, settings, uses or UseCache())
     if not preview:
         return publication
     # The preview shows private notes in place, but not what the engine itself leaves out.
@@ -118,7 +121,7 @@ def publish(portfolio: Portfolio, settings: Settings, preview: bool = False) -> 
 # -- The split ------------------------------------------------------------------------------
 
 
-def _split(portfolio: Portfolio, settings: Settings) -> Publication:
+def _split(portfolio: Portfolio, settings: Settings, cache: UseCache) -> Publication:
     """Decide every note, page and file until nothing changes.
 
     Reasons feed one another: a retour about a note made private by a link becomes private,
@@ -130,7 +133,7 @@ def _split(portfolio: Portfolio, settings: Settings) -> Publication:
     sources = {_relative(path, settings) for path in (settings.referentiel_path, settings.bibliography) if path}
     assets = sorted(set(portfolio.assets) - sources)
     files = _RealFiles(settings, [page.path for page in pages] + assets)
-    uses = _Uses(pages, set(assets), files, settings.docs_dir)
+    uses = _Uses(pages, set(assets), files, settings.docs_dir, cache)
     about = _About(portfolio, settings)
     private: dict[str, Reason] = {}
     while _decide(pages, assets, settings, files, uses, about, private):
@@ -194,13 +197,14 @@ def _relative(path: Path, settings: Settings) -> str | None:
 # -- Two names for one file -------------------------------------------------------------------
 
 
-def real_path(docs_dir: Path, path: str) -> str | None:
-    """Where `path` really is, relative to the real portfolio folder; None outside it.
+def real_path(docs_dir: Path, path: str, realpath: Callable[[str], str] = os.path.realpath) -> str | None:
+    """Where `path` really is, relative to the real portfolio folder; None outside it
+    (`realpath`: `os.path.realpath`, or the same kept for a build: scan.RealPaths).
 
     `archives/carnet.md` is `journal/carnet.md` when `archives` links to `journal`.
     """
-    root = os.path.realpath(docs_dir)
-    real = os.path.realpath(os.path.join(docs_dir, path))
+    root = realpath(str(docs_dir))
+    real = realpath(os.path.join(docs_dir, path))
     if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
         return None
     return Path(os.path.relpath(real, root)).as_posix()
@@ -218,8 +222,9 @@ class _RealFiles:
         self.real: dict[str, str | None] = {}
         self._keys: dict[str, object] = {}
         self.names: dict[object, list[str]] = {}
+        realpath = RealPaths()
         for path in paths:
-            self.real[path] = real_path(settings.docs_dir, path)
+            self.real[path] = real_path(settings.docs_dir, path, realpath)
             self._keys[path] = key = _identity(settings.docs_dir / path) or path
             self.names.setdefault(key, []).append(path)
         library = settings.bibliography
@@ -299,7 +304,8 @@ class _Uses:
     names in any form, comments included (fail closed).
     """
 
-    def __init__(self, pages: list[Page], assets: set[str], files: _RealFiles, docs_dir: Path) -> None:
+    def __init__(self, pages: list[Page], assets: set[str], files: _RealFiles, docs_dir: Path,
+                 cache: UseCache) -> None:
         self.pages = pages
         self.assets = assets
         self.files = files
@@ -308,8 +314,7 @@ class _Uses:
         self.by_name: dict[str, set[str]] = {}
         for asset in assets:
             self.by_name.setdefault(targets.fold(posixpath.basename(asset)), set()).add(asset)
-        self._shown: dict[str, set[str]] = {}
-        self._named: dict[str, set[object]] = {}
+        self._shown, self._named = cache.among(frozenset(assets))
 
     def by_public(self, private: Mapping[str, Reason]) -> set[str]:
         """The names public pages show (a name, not a file: `journal/x.png` is not shown
@@ -329,16 +334,36 @@ class _Uses:
         return found
 
     def _shown_by(self, page: Page) -> set[str]:
-        if page.path not in self._shown:
-            self._shown[page.path] = _referenced_assets(page, self.assets, published_prose(page.body), self.file_names)
-        return self._shown[page.path]
+        known = self._shown.get(page.path)
+        if known is None or known[0] is not page:
+            known = self._shown[page.path] = (
+                page, frozenset(_referenced_assets(page, self.assets, published_prose(page.body), self.file_names)))
+        return set(known[1])
 
     def _named_by(self, page: Page) -> set[object]:
-        if page.path not in self._named:
+        known = self._named.get(page.path)
+        if known is None or known[0] is not page:
             paths = _referenced_assets(page, self.assets, page.body, self.file_names)
             paths |= _mentioned_assets(_source_text(page, self.docs_dir), self.by_name)
-            self._named[page.path] = {self.files.key(path) for path in paths}
-        return self._named[page.path]
+            known = self._named[page.path] = (page, frozenset(paths))
+        return {self.files.key(path) for path in known[1]}  # which names are one file: asked each time
+
+
+class UseCache:
+    """The files each page uses (`_Uses`), by page object: a `serve` session keeps it between
+    rebuilds, where a note whose bytes did not change is the same object (reread.py). Valid
+    among the same files only: a file added or removed changes what a name designates."""
+
+    def __init__(self) -> None:
+        self._assets: frozenset[str] | None = None
+        self._shown: dict[str, tuple[Page, frozenset[str]]] = {}
+        self._named: dict[str, tuple[Page, frozenset[str]]] = {}
+
+    def among(self, assets: frozenset[str]) -> tuple[dict[str, tuple[Page, frozenset[str]]],
+                                                     dict[str, tuple[Page, frozenset[str]]]]:
+        if assets != self._assets:
+            self._assets, self._shown, self._named = assets, {}, {}
+        return self._shown, self._named
 
 
 def published_prose(body: str) -> str:

@@ -40,26 +40,38 @@ def lower_headings(html: str, by: int) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + by, 6)}", html)
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept for the process: each rebuild under serve would compile them all again.
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the process: each rebuild under serve would compile them
+    all again, ours and the engine's theme (whose environment is new on every rebuild).
 
     Jinja checks each template's source checksum before using what is kept, so an edited
-    template (our theme, or an institution's override) is compiled afresh.
+    template (our theme, or an institution's override) is compiled afresh; and what is kept
+    for one environment is never used by another that compiles differently (ours trims
+    blocks and escapes, the engine's does not), even for the same file.
     """
 
     def __init__(self) -> None:
-        self._store: dict[str, tuple[str, bytes]] = {}
+        self._store: dict[tuple[str, tuple[object, ...]], tuple[str, bytes]] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        found = self._store.get(bucket.key)
+        found = self._store.get((bucket.key, _compiling(bucket.environment)))
         if found is not None and found[0] == bucket.checksum:
             bucket.bytecode_from_string(found[1])
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store[bucket.key] = (bucket.checksum, bucket.bytecode_to_string())
+        self._store[(bucket.key, _compiling(bucket.environment))] = (bucket.checksum, bucket.bytecode_to_string())
 
 
-_COMPILED = _CompiledTemplates()
+def _compiling(env: jinja2.Environment) -> tuple[object, ...]:
+    """Every option of an environment that changes the code Jinja compiles a template to."""
+    escape = env.autoescape if isinstance(env.autoescape, bool) else getattr(env.autoescape, "__qualname__", "?")
+    return (env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+            env.comment_start_string, env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
+            env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.optimized,
+            env.is_async, escape, tuple(sorted(env.extensions)))
+
+
+COMPILED = CompiledTemplates()
 
 
 class Renderer:
@@ -87,7 +99,7 @@ class Renderer:
             lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
             auto_reload=False,  # one build, templates do not change under us
-            bytecode_cache=_COMPILED,
+            bytecode_cache=COMPILED,
         )
         # The page being rendered: macros reach links through these globals, so they can be
         # imported without context, which lets Jinja cache them across renders.

@@ -162,3 +162,28 @@ def is_utf8(name: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+class RealPaths:
+    """`os.path.realpath` for the many files of a few folders: each folder is resolved once
+    (a portfolio of a thousand notes has a thousand paths and a dozen folders).
+
+    The same answer as `os.path.realpath`: a name that is itself a link is resolved in full,
+    any other is its folder's real place and its name. Keep one per build: a folder made a
+    link later would not be seen.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: str | os.PathLike[str]) -> str:
+        if ".." in os.fspath(path).split(os.sep):
+            return os.path.realpath(path)  # a link before `..` is followed first: no shortcut
+        folder, name = os.path.split(os.path.abspath(path))
+        if not name:
+            return os.path.realpath(folder)
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            real_folder = self._folders[folder] = os.path.realpath(folder)
+        candidate = os.path.join(real_folder, name)
+        return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
