@@ -107,6 +107,10 @@ def differences(left: Path, right: Path) -> list[str]:
 
 @pytest.fixture
 def folio(tmp_path: Path) -> Portfolio:
+    return base_folio(tmp_path)
+
+
+def base_folio(tmp_path: Path) -> Portfolio:
     """The base portfolio, its dossier on, and notes that the edits below do not reach."""
     shutil.copytree(FIXTURES / "base", tmp_path / "docs")
     folio = Portfolio(tmp_path)
@@ -233,6 +237,32 @@ def test_a_note_made_private_leaves_every_page_at_once(folio: Portfolio) -> None
         if path.is_file() and path.suffix in (".html", ".json", ".xml"):
             text = path.read_text(encoding="utf-8")
             assert "Co-animer un atelier" not in text and "recits/atelier" not in text, path
+
+
+def test_pieces_kept_under_serve_move_when_a_note_leaves(folio: Portfolio) -> None:
+    """Pieces of the timeline are kept between rebuilds (fragments.py), keyed on where
+    they stand: three récits of one month sit on three rows of the frise, and when the
+    first leaves, the others move up, as in a full build."""
+    for n in range(3):
+        folio.write(f"recits/mois-{n}.md", f"""\
+            ---
+            titre: Même mois {n}
+            date: 2021-01-1{n}
+            competences:
+              ecoute-active: Application
+            ---
+            Texte {n}.
+            """)
+    session = Session(folio.root, folio.root / "served")
+    session.rebuild()
+    timeline = (session.site / "chronologie/index.html").read_text(encoding="utf-8")
+    assert "--sous-rang: 2" in timeline
+    edit(folio, "recits/mois-0.md", "date: 2021-01-10", "date: 2021-01-10\nvisibilite: prive")
+    assert session.rebuild().full is None
+    check_same(folio, session)
+    edit(folio, "recits/mois-1.md", "ecoute-active: Application", "ecoute-active: Expertise")
+    assert session.rebuild().full is None
+    check_same(folio, session)
 
 
 def test_a_private_note_edited_or_made_public_rebuilds_everything(folio: Portfolio) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import html
 import logging
+import random
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -24,7 +25,7 @@ from cheminement import inert
 from cheminement.markup import make_inert, redact_private_links
 from cheminement.mdsource import code_regions, redact_markdown, strip_comments
 from cheminement.publish import redact_links
-from cheminement.targets import css_unescape, private_targets
+from cheminement.targets import any_of, css_unescape, private_targets
 
 PAGE = "recits/public.md"
 PRIVATE = frozenset({"journal/carnet-zq7.md", "recits/secret-zq7.md", "recits/photo-zq7.png"})
@@ -733,3 +734,21 @@ def test_escaped_text_before_the_first_element_stays_escaped(fragment: str) -> N
     redacted = redact_private_links(fragment + '<a href="journal/x.md">x</a>', "index.md", {"journal/x.md"})
     for out in (inert, redacted):
         assert "<img" not in out and "<script" not in out and "<b>" not in out
+
+
+def test_the_names_pattern_finds_exactly_what_a_plain_alternation_finds() -> None:
+    """`targets.any_of` merges private names by prefix for speed: it must find a name
+    wherever one is, words that are prefixes of others and special characters included."""
+    rng = random.Random(7)
+    alphabet = "ab-.(é)1"
+    for _ in range(400):
+        words = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(rng.randint(1, 12))}
+        plain = re.compile("|".join(re.escape(word) for word in words))
+        pattern = any_of(words)
+        assert pattern is not None
+        for _ in range(20):
+            text = "".join(rng.choice(alphabet + "xyz") for _ in range(rng.randint(0, 30)))
+            assert (pattern.search(text) is None) == (plain.search(text) is None), (words, text)
+    assert any_of(set()) is None
+    deep = {"x" * n for n in range(1, 400)}  # hundreds of nested prefixes still compile
+    assert any_of(deep) is not None and any_of(deep).search("yyxyy")  # type: ignore[union-attr]

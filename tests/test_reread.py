@@ -5,14 +5,19 @@ answered before the learner's edit."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 import pytest
+from markupsafe import Markup
 
-from cheminement import publish, reread
+from cheminement import manifest, publish, reread
 from cheminement.check import analyse
+from cheminement.fragments import Fragments
 from cheminement.load import read_page
-from cheminement.model import Recit, Trace
+from cheminement.model import Kind, Portfolio, Recit, Ref, Referentiel, Trace
+from cheminement.render import CompiledTemplates
 from cheminement.scan import RealPaths
 from cheminement.settings import Settings
 
@@ -96,9 +101,6 @@ def test_the_files_a_page_uses_are_asked_again_for_a_new_reading(tmp_path: Path)
 
 @pytest.mark.parametrize("rebuilt", [None, frozenset({"recits/a.md"})])
 def test_manifest_records_follow_the_published_context(tmp_path: Path, rebuilt: frozenset[str] | None) -> None:
-    from cheminement import manifest
-    from cheminement.model import Kind, Portfolio, Ref, Referentiel
-
     def recit(name: str, body: str) -> Recit:
         return Recit(path=f"recits/{name}.md", title=name, body=body, kind=Kind.RECIT, id=name,
                      competences=[Ref("ecoute", 3, "Application")])
@@ -114,3 +116,55 @@ def test_manifest_records_follow_the_published_context(tmp_path: Path, rebuilt: 
     after = manifest.build_manifest(alone, tmp_path, private={"recits/b.md"}, record=records.record)
     assert after == manifest.build_manifest(alone, tmp_path, private={"recits/b.md"})
     assert after["files"]["recits/a.md"]["hash"] != first["files"]["recits/a.md"]["hash"]
+
+
+def test_pieces_of_pages_are_kept_for_the_same_note_page_and_context() -> None:
+    renders: list[str] = []
+
+    def render(text: str) -> Callable[[], Markup]:
+        """A template block's caller that notes when it runs."""
+        def block() -> Markup:
+            renders.append(text)
+            return Markup(text)
+        return block
+
+    note = Recit(path="recits/a.md", title="A", body="", kind=Kind.RECIT, id="a")
+    edited = Recit(path="recits/a.md", title="A bis", body="", kind=Kind.RECIT, id="a")
+    fragments = Fragments()
+    fragments.start("context")
+    assert fragments.piece("chronologie/", ("entry", note, 1), render("a1")) == "a1"
+    assert fragments.piece("recits/", ("card", note), render("card")) == "card"
+    fragments.start("context")  # the timeline is written again, the listing kept as it was
+    assert fragments.piece("chronologie/", ("entry", note, 1), render("again")) == "a1"
+    assert fragments.piece("chronologie/", ("entry", note, 2), render("a2")) == "a2"  # moved: new piece
+    assert fragments.piece("chronologie/", ("entry", edited, 1), render("edited")) == "edited"  # a new reading
+    fragments.start("context")
+    assert fragments.piece("recits/", ("card", note), render("card again")) == "card"  # its page was not written
+    fragments.start("other context")
+    assert fragments.piece("recits/", ("card", note), render("card, other context")) == "card, other context"
+    fragments.start(None)
+    fragments.start("other context")
+    assert fragments.piece("recits/", ("card", note), render("after a complete rebuild")) == "after a complete rebuild"
+    assert fragments.piece("recits/", ("card", note, object()), render("x")) == "x"  # not a plain value: not kept
+    assert fragments.piece("recits/", ("card", note, object()), render("y")) == "y"
+    assert renders == ["a1", "card", "a2", "edited", "card, other context", "after a complete rebuild", "x", "y"]
+
+
+def test_compiled_templates_are_reused_only_by_environments_that_compile_alike(tmp_path: Path) -> None:
+    """render.COMPILED is shared by every template environment of the process (ours, the
+    engine's on each serve rebuild): one that compiles a template differently gets its own."""
+    (tmp_path / "t.html").write_text("{% if true %}\n{{ 'a' | shout }}\n{% endif %}\n", encoding="utf-8")
+    cache = CompiledTemplates()
+
+    def render(trim: bool, by_context: bool) -> str:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), trim_blocks=trim, bytecode_cache=cache)
+        if by_context:
+            env.filters["shout"] = jinja2.pass_context(lambda context, value: value.upper() + "!")
+        else:
+            env.filters["shout"] = lambda value: value.upper()
+        return env.get_template("t.html").render()
+
+    assert render(trim=False, by_context=False) == "\nA\n"
+    assert render(trim=True, by_context=False) == "A\n"
+    assert render(trim=True, by_context=True) == "A!\n"
+    assert render(trim=False, by_context=False) == "\nA\n"  # what was kept first, still right

@@ -306,3 +306,19 @@ def test_a_library_nested_too_deep_is_a_problem(portfolio: Portfolio, caplog: py
     with caplog.at_level(logging.ERROR), pytest.raises(Abort):
         portfolio.build()
     assert "biblio.json" in caplog.text
+
+
+def test_our_headings_reach_the_table_of_contents_each_with_its_own_words() -> None:
+    """pagehtml.h2_headings tokenizes every heading of a page in one pass: a heading's
+    permalink, entities and markup stay its own."""
+    from cheminement.pagehtml import h2_headings
+
+    content = (
+        '<h1>Titre</h1><p>x</p>'
+        '<h2 id="quoi">Quoi <em>donc</em>&nbsp;?<a class="headerlink" href="#quoi">¶</a></h2><p>texte</p>'
+        '<h2>Sans ancre</h2>'
+        '<h2 id="a-b">A &amp; &lt;b&gt;<a class="headerlink" href="#a-b">¶'
+        '<h2 id="suite">Suite</h2>'
+        '<h2 id="fin">Fin</h2>'
+    )
+    assert h2_headings(content) == [("quoi", "Quoi donc\xa0?"), ("a-b", "A &amp; &lt;b&gt;"), ("fin", "Fin")]

@@ -21,6 +21,7 @@ from . import dossier as dossier_module
 from . import views as views_module
 from .changes import Changed, Since, last_review, since_publication
 from .check import Report
+from .fragments import Fragments
 from .messages import message
 from .model import CompetencePage, Kind, Note, Page, Portfolio
 from .pagetext import CitationError, PageText
@@ -82,11 +83,13 @@ class Assembled:
 
 def prepare(report: Report, publication: Publication, settings: Settings, *, templates: Sequence[str],
             markdown_options: tuple[Sequence[object], dict[str, object]], inert: Inert,
-            programme: str | None, since: Since | None, site_name: str) -> Assembler:
+            programme: str | None, since: Since | None, site_name: str,
+            fragments: Fragments | None = None) -> Assembler:
     """One build's assembly over the public portfolio: views, profile, templates, references.
 
     `since` is the reference date or manifest the options give (else the coach's last
-    review). Raises CitationError when the library holds a work APA cannot format.
+    review); `fragments`, the pieces of pages serve keeps between rebuilds. Raises
+    CitationError when the library holds a work APA cannot format.
     """
     public = publication.public
     dossier_left_out = bool(settings.dossier_page) and not dossier_module.wanted(
@@ -97,7 +100,8 @@ def prepare(report: Report, publication: Publication, settings: Settings, *, tem
     views = views_module.build(public, settings, settings.newest_first)
     # Read from the public home page only: a private one's profile is never shown.
     shown, _ = profile.read(settings.profile, profile.home_page(public.pages), set(public.assets), programme)
-    renderer = Renderer(templates, settings, public.referentiel, views, frozenset(publication.previewed), shown)
+    renderer = Renderer(templates, settings, public.referentiel, views, frozenset(publication.previewed), shown,
+                        fragments)
     citations = formatter = None
     if report.bibliography is not None:
         citations = views_module.citations(public, set(report.bibliography.entries))

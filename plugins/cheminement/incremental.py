@@ -7,7 +7,7 @@ not notes (home, competence pages, timeline, listings, news, review, dossier), w
 adapter always rebuilds. Everything else may stay as the previous build wrote it.
 
 A note made private (and what only it used, which publish.py then keeps private too) is
-the third small edit: its old page and files are deleted (mkdocs_files.remove_unpublished,
+the third small edit (not an ordinary page: those are in every page's navigation): its old page and files are deleted (mkdocs_files.remove_unpublished,
 from the previous build's manifest), and the pages that showed it are rebuilt: the notes it
 named or that named it, as they stood before, and the pages that are not notes.
 
@@ -121,7 +121,7 @@ def _folded(text: str) -> str:
     Over-matching only rebuilds more pages; a link written in another form must never
     escape the match, so every form a resolver accepts folds to the same string.
     """
-    return fold(unquote(html.unescape(text)))
+    return fold(unquote(html.unescape(text)).casefold())  # `fold` lowers; resolvers casefold (ß, ss)
 
 
 def snapshot(public: Portfolio, context: Iterable[object], hidden: Iterable[Page] = (),
@@ -149,6 +149,8 @@ def plan(before: Snapshot | None, after: Snapshot) -> Plan:
         return Plan(Full.FILES)
     if any(after.hidden[path] != state for path, state in before.hidden.items()):
         return Plan(Full.CONTEXT)
+    if any(not before.pages[path].is_note for path in left):
+        return Plan(Full.FILES)  # an ordinary page is in the navigation of every page
     if any(before.pages[path].head != state.head for path, state in after.pages.items()):
         return Plan(Full.HEAD)
     changed = {path for path, state in after.pages.items()

@@ -110,15 +110,16 @@ def note_record(form: PublishedText, page: Page, referentiel: Referentiel) -> di
     Feedback notes keep no detail: their statuses are not claims, and whether an earlier
     version was public depends on the note it was about.
     """
-    entry: dict[str, Any] = {"hash": text_digest(form.fingerprint(page)), "title": page.title}
+    published, flat_body = form.meta(page), form.body(page, flat_links=True)  # each once: the costly part
+    entry: dict[str, Any] = {"hash": text_digest(form.fingerprint_of(published, flat_body)), "title": page.title}
     if not isinstance(page, Note):
         return entry
     entry["kind"] = page.kind.value
     if isinstance(page, Retour):
         return entry
-    meta = {key: value for key, value in form.meta(page).items() if key not in ("competences", "traces")}
+    meta = {key: value for key, value in published.items() if key not in ("competences", "traces")}
     entry["meta"] = text_digest(json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str))
-    entry["sections"] = {heading: text_digest(text) for heading, text in sections(form.body(page, flat_links=True))}
+    entry["sections"] = {heading: text_digest(text) for heading, text in sections(flat_body)}
     if isinstance(page, CompetencePage):
         scale = referentiel.scale_for(page.id, page.domain)
         claims = {page.id: scale.rank(page.level)} if page.level is not None else {}

@@ -11,7 +11,7 @@ import contextlib
 import functools
 import os
 import shutil
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterable, Set
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -207,7 +207,13 @@ def remove_unpublished(config: MkDocsConfig, published: Set[str]) -> None:
         for child in site.iterdir():
             shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
         return
-    for path in set(previous) - set(published):
+    remove_outputs(config, set(previous) - set(published))
+
+
+def remove_outputs(config: MkDocsConfig, paths: Iterable[str]) -> None:
+    """Under --dirty, delete what earlier builds wrote for these source paths."""
+    site = Path(config.site_dir)
+    for path in paths:
         if not _plain_relative(path):
             continue  # a manifest is a file anyone may have put there: never a way out
         old = File(path, config.docs_dir, config.site_dir, config.use_directory_urls)

@@ -6,7 +6,7 @@ reads as the list of events it handles."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -128,22 +128,25 @@ def is_within(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def url_maker(files: Files, page: Page) -> Callable[[str], str]:
-    """Relative URLs from `page` to source paths, memoised (the same targets recur)."""
-    sources = files.src_uris
-    cache: dict[str, str] = {}
+class PageUrls:
+    """Relative URLs from one page to source paths, memoised (the same targets recur);
+    `page` is the page's own URL, which the pieces kept under serve are keyed on."""
 
-    def url_for(path: str) -> str:
-        if path not in cache:
-            target = sources.get(path)
+    def __init__(self, files: Files, page: Page) -> None:
+        self.page = page.url
+        self._source = page.file.src_uri
+        self._sources = files.src_uris
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        if path not in self._cache:
+            target = self._sources.get(path)
             if target is None:
-                log.warning(f"{page.file.src_uri}: internal link to missing '{path}'")
-                cache[path] = "#"
+                log.warning(f"{self._source}: internal link to missing '{path}'")
+                self._cache[path] = "#"
             else:
-                cache[path] = get_relative_url(target.url, page.url)
-        return cache[path]
-
-    return url_for
+                self._cache[path] = get_relative_url(target.url, self.page)
+        return self._cache[path]
 
 
 def configured_plugins(config: MkDocsConfig) -> list[Configured]:
@@ -183,6 +186,7 @@ class Rebuilds:
         self.order: list[str] = []  # page urls in the order MkDocs builds them
         self.built: set[str] = set()  # page urls written by this build
         self.titled: dict[str, dict[str, Any]] = {}  # kept pages of the nav -> their meta
+        self.nav: frozenset[str] = frozenset()  # the last build's pages that are not notes: every page lists them
 
     def start(self, after: incremental.Snapshot | None) -> incremental.Plan:
         """This build's plan from the previous build's snapshot; None: cannot be incremental."""
@@ -197,11 +201,17 @@ class Rebuilds:
         return set() if self.plan.full is not None else set(notes) - self.plan.pages
 
     def keep_unchanged(self, files: Files, notes: Iterable[str], competences: Mapping[str, str],
-                       summaries: Mapping[str, dict[str, Any]]) -> bool:
+                       summaries: Mapping[str, dict[str, Any]], nav: frozenset[str]) -> bool:
         """Notes outside the plan, competence pages no edit names (path -> id) and, when
         only texts changed, the generated `summaries` (path -> the meta our on_page_markdown
         gives them) keep what the previous build wrote: MkDocs skips a page whose
-        `is_modified()` is false. False when one has no output: rebuild everything."""
+        `is_modified()` is false. False when one has no output, or when the pages that are
+        not notes (`nav`: every page's navigation lists them) are not the same: rebuild
+        everything."""
+        previous_nav, self.nav = self.nav, nav
+        if self.plan.full is None and nav != previous_nav:
+            self.plan = incremental.Plan(incremental.Full.FILES)
+            return False
         if self.plan.full is not None or self.previous is None or self.pending is None:
             return self.plan.full is not None
         paths = self.unread(notes) | incremental.untouched_competences(self.plan, self.previous, self.pending, competences)

@@ -56,6 +56,7 @@ from . import (
 from .assemble import MAIN_ROLES, Assembler, Role, prepare
 from .check import Report, analyse
 from .config import CheminementConfig
+from .fragments import Fragments
 from .markup import make_inert, redact_private_links
 from .messages import message, printable
 from .model import CompetencePage, Kind, Problem, Severity
@@ -104,7 +105,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.rebuilds = mkdocs_pages.Rebuilds()  # kept between serve's rebuilds (--dirty)
         self.serve_errors = mkdocs_serve.ServeErrors()  # kept across serve's rebuilds
         self.readings, self.records, self.states = reread.Readings(), reread.Records(), reread.States()  # likewise
-        self.uses = UseCache()
+        self.uses, self.fragments = UseCache(), Fragments()
         self._reset()
 
     def _reset(self) -> None:
@@ -131,7 +132,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         self.rebuilds = mkdocs_pages.Rebuilds()
         # What a rebuild need not do again for a file that did not change.
         self.readings, self.records, self.states = reread.Readings(), reread.Records(), reread.States()
-        self.uses = UseCache()
+        self.uses, self.fragments = UseCache(), Fragments()
         self.serve_errors = mkdocs_serve.ServeErrors()  # MkDocs may reuse this instance for another run
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -242,6 +243,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                                          self.states.state)
         if self.rebuilds.start(after).full is not None:
             mkdocs_files.force_rebuild(files)
+            self.fragments.start(None)  # no piece of a page is kept past a complete rebuild
 
     def _guard_includes(self, config: MkDocsConfig, settings: Settings, published: set[str]) -> None:
         """mkdocs-macros reads `{% include %}` through its Jinja loader: public files only."""
@@ -264,7 +266,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
                 self.report, self.publication, settings, templates=config.theme.dirs,
                 markdown_options=(list(config.markdown_extensions), dict(config.mdx_configs)), inert=self._inert,
                 programme=self.config.programme, since=options_module.since(self.config, config, settings.lang),
-                site_name=config.site_name)
+                site_name=config.site_name, fragments=self.fragments if self.is_dirty else None)
         except CitationError as error:
             raise PluginError(message("bib-format", settings.lang, path=error.text, detail=error.detail)) from None
         if notice := assembler.dossier_notice():
@@ -290,11 +292,15 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         notes = {path for path, role in self.roles.items() if role.role == "note"}
         competences = {path: role.subject.id for path, role in self.roles.items()
                        if role.role == "competence" and isinstance(role.subject, CompetenceView)}
-        if self.rebuilds.keep_unchanged(files, notes, competences, self._summaries(files, config)):
+        nav = frozenset(path for path, role in self.roles.items() if role.role not in ("note", "competence"))
+        # A generated page no longer made (« Retours », « Nouveautés ») is in no manifest.
+        mkdocs_files.remove_outputs(config, self.rebuilds.nav - nav)
+        if self.rebuilds.keep_unchanged(files, notes, competences, self._summaries(files, config), nav):
             unread = self._unread - self.rebuilds.unread(notes)
         else:
             unread = self._unread
             mkdocs_files.force_rebuild(files)
+            self.fragments.start(None)
         mkdocs_files.give_our_reading(files, unread, ecosystem.directives(self.plugins))
 
     def _summaries(self, files: Files, config: MkDocsConfig) -> dict[str, dict[str, Any]]:
@@ -378,7 +384,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         role = self.roles.get(page.file.src_uri)
         if role is None or self.assembler is None:
             return None
-        made = self.assembler.page(role, html_content, page.file.src_uri, mkdocs_pages.url_maker(files, page))
+        made = self.assembler.page(role, html_content, page.file.src_uri, mkdocs_pages.PageUrls(files, page))
         if made is None:
             return None
         if made.search is not None:
@@ -466,7 +472,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
             return None if found is None or found.page is None else (content or "", found.page.url)
 
         page.content = self.assembler.dossier(selection, page.content or "", page.url,
-                                              mkdocs_pages.url_maker(files, page), read)
+                                              mkdocs_pages.PageUrls(files, page), read)
         mkdocs_pages.add_headings(page, page.content)
         return None
 

@@ -361,6 +361,7 @@ class UseCache:
 
     def among(self, assets: frozenset[str]) -> tuple[dict[str, tuple[Page, frozenset[str]]],
                                                      dict[str, tuple[Page, frozenset[str]]]]:
+        """The files shown and named by each page, as kept for these `assets` (else none)."""
         if assets != self._assets:
             self._assets, self._shown, self._named = assets, {}, {}
         return self._shown, self._named
@@ -488,8 +489,12 @@ class PublishedText:
         The front matter is hashed as data (what the stage writes as YAML): the same in every
         build, without writing and re-reading YAML for each note of a large portfolio.
         """
-        data = json.dumps(self.meta(page), ensure_ascii=False, sort_keys=True, default=str)
-        return data + "\n" + self.body(page, flat_links=True)
+        return self.fingerprint_of(self.meta(page), self.body(page, flat_links=True))
+
+    @staticmethod
+    def fingerprint_of(meta: dict[str, Any], flat_body: str) -> str:
+        """`fingerprint` from a page's published `meta` and its `body` with `flat_links`."""
+        return json.dumps(meta, ensure_ascii=False, sort_keys=True, default=str) + "\n" + flat_body
 
     def head(self, page: Page) -> str:
         """The front matter block, as many lines as the source's when it fits (so that

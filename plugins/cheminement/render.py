@@ -7,14 +7,16 @@ callable given by the engine adapter, so this module knows nothing about MkDocs 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from urllib.parse import urlsplit
 
 import jinja2
 from babel.numbers import format_decimal
+from markupsafe import Markup
 from slugify import slugify as slug
 
 from . import frise, jsonld, retour_form
@@ -23,6 +25,7 @@ from .changes import Changed, Since
 from .chart import Chart, layout, levels_layout, marks
 from .dates import PartialDate
 from .dossier import Plan as DossierPlan
+from .fragments import Fragments
 from .messages import message, plural
 from .model import Kind, Note, Referentiel, Retour, Scale, fold
 from .profile import Profile
@@ -63,12 +66,21 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
 
 def _compiling(env: jinja2.Environment) -> tuple[object, ...]:
-    """Every option of an environment that changes the code Jinja compiles a template to."""
-    escape = env.autoescape if isinstance(env.autoescape, bool) else getattr(env.autoescape, "__qualname__", "?")
+    """Every option of an environment that changes the code Jinja compiles a template to,
+    the way each filter and test is called included (Jinja compiles `pass_context` in)."""
+    def name(value: object) -> str:
+        return value if isinstance(value, str) else f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '?')}"
+
+    escape = env.autoescape if isinstance(env.autoescape, bool) else name(env.autoescape)
+    calls = tuple(sorted((kind, key, str(getattr(function, "jinja_pass_arg", None)))
+                         for kind, table in (("filter", env.filters), ("test", env.tests))
+                         for key, function in table.items()))
+    policies = tuple(sorted((key, repr(value)) for key, value in env.policies.items() if key.startswith("compiler.")))
     return (env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
             env.comment_start_string, env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
             env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.optimized,
-            env.is_async, escape, tuple(sorted(env.extensions)))
+            env.is_async, escape, name(env.finalize) if env.finalize else None, tuple(sorted(env.extensions)),
+            calls, policies)
 
 
 COMPILED = CompiledTemplates()
@@ -85,6 +97,7 @@ class Renderer:
         views: Views,
         previewed: frozenset[str] = frozenset(),
         profile: Profile | None = None,
+        fragments: Fragments | None = None,
     ) -> None:
         self.settings = settings
         self.profile = profile or Profile()
@@ -129,6 +142,27 @@ class Renderer:
             parcours_note=lambda ident: views.notes.get((Kind.PARCOURS, ident)),
             trace_note=lambda ident: views.notes.get((Kind.TRACE, ident)),
         )
+        # Pieces of the generated pages kept between serve's rebuilds (fragments.py).
+        self.fragments = fragments
+        if fragments is not None:
+            fragments.start(self._context(search_path, previewed))
+        self.env.globals["memo"] = self._memo
+
+    def _context(self, search_path: Sequence[str], previewed: frozenset[str]) -> Hashable:
+        """Everything a kept piece shows besides its own note and the values it is keyed on."""
+        competences = tuple((cid, view.competence.title, tuple(view.scale.labels), view.domain.id,
+                             self.settings.competence_page(cid)) for cid, view in self.views.competences.items())
+        settings = dataclasses.replace(self.settings, excluded=frozenset())
+        return (tuple(search_path), repr(settings), tuple(sorted(previewed)), repr(self.referentiel), competences)
+
+    def _memo(self, *parts: object, caller: Callable[[], str]) -> Markup:
+        """`{% call memo("name", note, …) %}…{% endcall %}`: the block, kept under serve for
+        this page and these parts (notes by identity, other values by value); the name tells
+        one block of a page from another."""
+        page = getattr(self._url_for, "page", None)
+        if self.fragments is None or not isinstance(page, str):
+            return Markup(caller())
+        return self.fragments.piece(page, parts, lambda: Markup(caller()))
 
     # Helpers available in templates ----------------------------------------------------
 
