@@ -39,7 +39,6 @@ STRUCTURAL_KEYS = frozenset({
 })
 
 _MARKUP = re.compile(r"[*_`#>|\[\]()!~]+")
-_SPACES = re.compile(r"\s+")
 _TAGS = re.compile(r"<[^>]+>")
 _SENTENCE_END = re.compile(r"[.!?;:…]\s|\n")
 
@@ -58,7 +57,9 @@ class Leak:
 
 
 def normalise(text: str) -> str:
-    return _SPACES.sub(" ", html.unescape(text)).strip()
+    """Entities decoded, runs of whitespace as one space (str.split's whitespace is the
+    regex `\\s`'s, Unicode included, and several times faster on a whole page)."""
+    return " ".join(html.unescape(text).split())
 
 
 def _fragments(body: str) -> Iterator[str]:
@@ -221,8 +222,9 @@ def scan(site_dir: Path, found: Iterable[Canary]) -> list[Leak]:
         digest = hashlib.sha256(data).hexdigest()
         if digest in hashes:
             leaks.append(Leak(shown, hashes[digest]))
-        forms = list(_texts(path, data))
-        for canary in texts:
-            if any(canary.value in form for form in forms):
-                leaks.append(Leak(shown, canary))
+        # One search per canary: the forms are normalised (no line break in them), so a
+        # canary without one is found in them joined by line breaks exactly when it is found
+        # in one of them (one with a line break, a file name, could only raise a false alarm).
+        forms = "\n".join(_texts(path, data))
+        leaks.extend(Leak(shown, canary) for canary in texts if canary.value in forms)
     return leaks

@@ -1,7 +1,7 @@
 """Many portfolios, one static site: `cheminement build-all`.
 
 ROOT holds one portfolio per sub-folder (with a properdocs.yml, a mkdocs.yml, or notes
-only), written by learners the institution does not control. Each is built by a child process with limits (sandbox.py, isolated.py) into a
+only), written by learners the institution does not control. Each is built by a process of its own with limits (sandbox.py, forked by zygote.py, isolated.py) into a
 temporary folder, and swapped into SITE/<slug>/ only when the build succeeded, so a broken
 or hostile portfolio never stops the others nor replaces its last good site. A portfolio
 whose inputs did not change since its last good build is skipped (content hash). The

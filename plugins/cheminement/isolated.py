@@ -1,8 +1,10 @@
-"""One learner's portfolio, built inside a child process that `build-all` started and limits.
+"""One learner's portfolio, built inside a process of its own that `build-all` started and limits.
 
-`python -I -m cheminement.isolated JOB.json` runs here. Everything that touches the
-learner's files happens in this process: reading their properdocs.yml or mkdocs.yml
-through the allow-list (learner.py), checking and staging the portfolio (stage.py),
+`run_job` runs here, in a process forked for this portfolio by build-all's worker
+(zygote.py), or in a plain `python -I -m cheminement.isolated JOB.json` when that worker
+is not there. Everything that touches the learner's files happens in this process:
+reading their properdocs.yml or mkdocs.yml through the allow-list (learner.py), checking
+and staging the portfolio (stage.py),
 building the stage with the engine the parent chose (MkDocs or ProperDocs). The parent
 gave it an emptied environment (no CI token to copy), a scratch HOME, and a time limit;
 the first thing it does is to cap its own memory and file sizes, before it reads a byte of
@@ -56,8 +58,18 @@ def apply_limits(memory: int | None, file_size: int | None) -> None:
 
 
 def main(argv: list[str]) -> int:
-    job = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    """`python -I -m cheminement.isolated JOB.json`: the plain child, one per portfolio."""
+    job = json.loads(Path(argv[1]).read_text(encoding="utf-8"))  # the parent's file, not the learner's
     apply_limits(job.get("memory"), job.get("file_size"))
+    return run_job(Path(argv[1]))
+
+
+def run_job(path: Path) -> int:
+    """Build the job the parent wrote in `path` and write its result; the exit code.
+
+    Called once the limits are set: by `main`, or by a grandchild of the zygote.
+    """
+    job = json.loads(path.read_text(encoding="utf-8"))
     try:
         result = build(job)
     except MemoryError:
@@ -121,10 +133,12 @@ def build(job: dict[str, Any]) -> dict[str, Any]:
         logged = [line for r in records.records if r.levelno >= logging.ERROR for line in r.getMessage().splitlines()]
         return {"status": "failed", "errors": 1, "warnings": warnings,
                 "detail": _detail(logged or [failure], ignored)}
+    # The audit reads the site as it will be published: pages pointing at the shared theme
+    # files, which left it (their bytes are the installed packages', never a learner's).
+    shared = theme_files(job, Path(job["staging"]), scratch, institution)
     leak = audit_site(stage, settings, Path(job["staging"]), lang)
     if leak is not None:
         return {"status": "failed", "errors": 1, "warnings": warnings, "detail": _detail([leak], ignored)}
-    shared = theme_files(job, Path(job["staging"]), scratch, institution)
     listed = bool(options.get("annuaire", True))
     return {
         "shared": shared,
@@ -181,10 +195,32 @@ def _run_engine(engine: Engine, config_file: Path, staging: Path) -> str | None:
 
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        build(engine, load(engine, config_file, site_dir=str(staging)))
+        config = load(engine, config_file, site_dir=str(staging))
+        _compiled_templates(config)
+        build(engine, config)
     except EngineError as error:
         return str(error)
     return None
+
+
+def _compiled_templates(config: Any) -> None:
+    """Every Jinja environment of this build's theme uses the process's compiled templates.
+
+    Our plugin lends them (render.COMPILED) to the environment MkDocs renders pages with,
+    but Material's search plugin makes its own environments before that, three a build;
+    in a process forked by the zygote (zygote.compile_themes) this saves their compilation
+    too. Jinja still checks each template's source and the environment's options.
+    """
+    from .render import COMPILED  # noqa: PLC0415
+
+    make = config.theme.get_env
+
+    def get_env() -> Any:
+        env = make()
+        env.bytecode_cache = COMPILED
+        return env
+
+    config.theme.get_env = get_env
 
 
 def _describe(problem: Any, lang: str) -> str:

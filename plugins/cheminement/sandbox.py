@@ -1,18 +1,21 @@
-"""Child processes for `build-all`: one per portfolio, each with an emptied environment and limits.
+"""Processes for `build-all`: one per portfolio, each with an emptied environment and limits.
 
 The parent never reads a learner's file beyond hashing its bytes. Each portfolio is built
-by `python -I -m cheminement.isolated` (isolated.py) with:
+by a process of its own, forked by the build worker (zygote.py: one `python -I` child that
+imports the engine once), or, when that worker cannot start or stops, by a plain
+`python -I -m cheminement.isolated` child (isolated.py). Either way the build has:
 
 - an environment holding only PATH, HOME and TMPDIR (a scratch folder), the locale and
   two switches: no CI token or secret of the build machine is there to be copied;
 - `-I`: Python's isolated mode (no user site, no PYTHON* variables, no current folder on
   the import path);
 - a wall-clock limit enforced here (the whole process group is killed), and a memory and
-  file-size limit the child sets on itself before it reads anything (setrlimit), which
+  file-size limit the process sets on itself before it reads anything (setrlimit), which
   unlike `preexec_fn` is safe whatever threads the parent runs.
 
-The pool is a plain loop over `subprocess.Popen` objects: no thread, no executor, so a
-child that hangs or is killed costs its own slot only.
+The pool is a plain loop over processes: no thread, no executor, so a build that hangs
+or is killed costs its own slot only. When the worker stops, the builds it ran are killed
+and started again as plain children, as is everything after them (fail safe, slower).
 """
 
 from __future__ import annotations
@@ -34,10 +37,10 @@ from typing import Any
 from .institution import Job, Outcome, complete
 from .isolated import EXIT_MEMORY
 from .messages import message
+from .zygote import Forked, Worker, WorkerGone, child_environment, kill_build
 
 MIB = 1024 * 1024
 POLL_SECONDS = 0.05
-SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 
 @dataclass(frozen=True)
@@ -50,26 +53,14 @@ class Limits:
 @dataclass
 class _Running:
     job: Job
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | Forked
     scratch: Path
     started: float
 
 
-def child_environment(scratch: Path) -> dict[str, str]:
-    """The child's whole environment: nothing of the parent's but a safe PATH."""
-    return {
-        "PATH": SAFE_PATH,
-        "HOME": str(scratch),
-        "TMPDIR": str(scratch / "tmp"),
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "NO_MKDOCS_2_WARNING": "1",
-        "PYTHONNOUSERSITE": "1",
-    }
-
-
-def start(job: Job, limits: Limits, engine: str = "mkdocs") -> _Running:
-    """Start the child for one portfolio; its files live in a scratch folder of its own."""
+def start(job: Job, limits: Limits, engine: str = "mkdocs", worker: Worker | None = None) -> _Running:
+    """Start the build of one portfolio, forked by `worker` or else as a plain child; its
+    files live in a scratch folder of its own. Raises WorkerGone when the worker failed."""
     scratch = Path(tempfile.mkdtemp(prefix=f"cheminement-{job.slug}-"))
     (scratch / "tmp").mkdir()
     shutil.rmtree(job.staging, ignore_errors=True)
@@ -86,6 +77,13 @@ def start(job: Job, limits: Limits, engine: str = "mkdocs") -> _Running:
         "shared": job.store.key if job.store else None,  # the store's key: the child shares its theme files
     }
     (scratch / "job.json").write_text(json.dumps(order, ensure_ascii=False), encoding="utf-8")
+    if worker is not None:
+        try:
+            forked = worker.fork(scratch / "job.json", scratch, limits.memory, limits.file_size)
+        except WorkerGone:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        return _Running(job, forked, scratch, time.monotonic())
     with open(scratch / "log.txt", "wb") as log:
         process = subprocess.Popen(  # our own module, fixed arguments
             [sys.executable, "-I", "-m", "cheminement.isolated", str(scratch / "job.json")],
@@ -100,7 +98,10 @@ def start(job: Job, limits: Limits, engine: str = "mkdocs") -> _Running:
     return _Running(job, process, scratch, time.monotonic())
 
 
-def _kill(process: subprocess.Popen[bytes]) -> None:
+def _kill(process: subprocess.Popen[bytes] | Forked) -> None:
+    if isinstance(process, Forked):
+        process.kill()
+        return
     with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
@@ -155,29 +156,91 @@ def _seconds(value: float) -> str:
 
 def run_all(jobs: list[Job], processes: int, limits: Limits,
             on_done: Callable[[Outcome], None] | None = None, engine: str = "mkdocs") -> list[Outcome]:
-    """Build every job with `engine`, at most `processes` children at a time, each within its time limit."""
+    """Build every job with `engine`, at most `processes` at a time, each within its time limit."""
     pending = list(reversed(jobs))
     running: list[_Running] = []
     outcomes: list[Outcome] = []
+    lang = jobs[0].institution.lang if jobs else "fr"
+    # The worker's start (about a second) pays for itself only when a slot builds several portfolios.
+    worker = _worker(engine, lang) if len(jobs) > max(processes, 1) else None
     try:
         while pending or running:
-            while pending and len(running) < max(processes, 1):
-                running.append(start(pending.pop(), limits, engine))
-            time.sleep(POLL_SECONDS)
-            now = time.monotonic()
-            for item in list(running):
-                timed_out = item.process.poll() is None and now - item.started > limits.seconds
-                if timed_out:
-                    _kill(item.process)
-                if item.process.returncode is None:
-                    continue
-                running.remove(item)
-                outcomes.append(finish(item, limits, timed_out))
-                if on_done:
-                    on_done(outcomes[-1])
+            try:
+                while pending and len(running) < max(processes, 1):
+                    job = pending.pop()
+                    try:
+                        running.append(start(job, limits, engine, worker))
+                    except WorkerGone:
+                        pending.append(job)
+                        raise
+                _wait(worker)
+                for item in list(running):
+                    timed_out = item.process.poll() is None and time.monotonic() - item.started > limits.seconds
+                    if timed_out:
+                        _kill(item.process)
+                    if item.process.returncode is None:
+                        continue
+                    running.remove(item)
+                    outcomes.append(finish(item, limits, timed_out))
+                    if on_done:
+                        on_done(outcomes[-1])
+            except WorkerGone:
+                pending.extend(_restart(running))
+                _lost(worker, lang)
+                worker = None
     finally:
-        for item in running:  # interrupted (Ctrl-C): no child outlives the command
+        for item in running:  # interrupted (Ctrl-C): no build outlives the command
             _kill(item.process)
             shutil.rmtree(item.scratch, ignore_errors=True)
             shutil.rmtree(item.job.staging, ignore_errors=True)
+        if worker is not None:
+            _close(worker)
     return outcomes
+
+
+def _wait(worker: Worker | None) -> None:
+    """Until the worker reports something (a build ended), or one polling period."""
+    if worker is None:
+        time.sleep(POLL_SECONDS)
+    else:
+        worker.pump(POLL_SECONDS)
+
+
+def _worker(engine: str, lang: str) -> Worker | None:
+    """The build worker, or None (plain children) when it cannot start, which is said."""
+    scratch = Path(tempfile.mkdtemp(prefix="cheminement-zygote-"))
+    (scratch / "tmp").mkdir()
+    try:
+        return Worker(engine, scratch)
+    except (WorkerGone, OSError):
+        shutil.rmtree(scratch, ignore_errors=True)
+        sys.stderr.write(message("zygote.unavailable", lang) + "\n")
+        return None
+
+
+def _restart(running: list[_Running]) -> list[Job]:
+    """The builds a stopped worker had forked, killed and cleaned up: to start again.
+
+    Those it reported ended stay in `running` and finish as usual.
+    """
+    again = [item for item in running if item.process.returncode is None]
+    for item in again:
+        kill_build(item.process.pid)  # now a child of init: killed by its number
+        running.remove(item)
+        shutil.rmtree(item.scratch, ignore_errors=True)
+        shutil.rmtree(item.job.staging, ignore_errors=True)
+    return [item.job for item in reversed(again)]
+
+
+def _lost(worker: Worker | None, lang: str) -> None:
+    """The worker stopped: the rest is built by plain children, and the command says so."""
+    code = None
+    if worker is not None:
+        code = worker.process.poll()
+        _close(worker)
+    sys.stderr.write(message("zygote.lost", lang, code="?" if code is None else code) + "\n")
+
+
+def _close(worker: Worker) -> None:
+    worker.close()
+    shutil.rmtree(worker.scratch, ignore_errors=True)
