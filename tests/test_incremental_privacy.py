@@ -176,23 +176,15 @@ def test_options(folio: Portfolio, options: str) -> None:
     run(folio, [lambda: make_private(folio)], words)
 
 
-def test_private_and_other_edit(folio: Portfolio) -> None:
+@pytest.mark.parametrize(("before", "after"), [("[[seul-0]]", "[[cible]]"), ("[[cible]]", "plus rien")])
+def test_private_and_other_edit(folio: Portfolio, before: str, after: str) -> None:
+    """Made private in the same rebuild as another note starts or stops linking to it."""
     write_cible(folio)
-    linker(folio, "[[seul-0]]")
+    linker(folio, before)
 
     def both() -> None:
         make_private(folio)
-        edit(folio, "recits/seul-1.md", "[[seul-0]]", "[[cible]]")
-    run(folio, [both], WORDS)
-
-
-def test_private_and_other_edit_removing_link(folio: Portfolio) -> None:
-    write_cible(folio)
-    linker(folio, "[[cible]]")
-
-    def both() -> None:
-        make_private(folio)
-        edit(folio, "recits/seul-1.md", "[[cible]]", "plus rien")
+        edit(folio, "recits/seul-1.md", before, after)
     run(folio, [both], WORDS)
 
 
@@ -203,28 +195,19 @@ def test_suffixes(folio: Portfolio, suffix: str) -> None:
     run(folio, [lambda: make_private(folio, f"recits/cible{suffix}")], WORDS)
 
 
-def test_ordinary_page_private(folio: Portfolio) -> None:
-    folio.write("apropos.md", """\
+@pytest.mark.parametrize(("path", "url"), [("apropos.md", "apropos/"), ("divers/infos.md", "divers/infos")])
+def test_ordinary_page_private(folio: Portfolio, path: str, url: str) -> None:
+    """An ordinary page is in every page's menu: made private, it leaves every page."""
+    folio.write(path, """\
         ---
-        title: Gribouille apropos
+        title: Gribouille page
         ---
-        # Gribouille apropos
+        # Gribouille page
 
         Texte Pagetextzz.
         """)
-    run(folio, [lambda: edit(folio, "apropos.md", "title: Gribouille apropos", "title: Gribouille apropos\nvisibilite: prive")],
-        ["Gribouille", "Pagetextzz", "apropos/"])
-
-
-def test_ordinary_page_in_folder_private(folio: Portfolio) -> None:
-    folio.write("divers/infos.md", """\
-        ---
-        title: Gribouille infos
-        ---
-        Texte Pagetextzz.
-        """)
-    run(folio, [lambda: edit(folio, "divers/infos.md", "title: Gribouille infos", "title: Gribouille infos\nvisibilite: prive")],
-        ["Gribouille", "Pagetextzz", "divers/infos"])
+    run(folio, [lambda: edit(folio, path, "title: Gribouille page", "title: Gribouille page\nvisibilite: prive")],
+        ["Gribouille", "Pagetextzz", url])
 
 
 def test_note_embeds_page_that_links(folio: Portfolio) -> None:
