@@ -14,6 +14,8 @@ import pytest
 from kit import Portfolio
 from test_incremental import Session, base_folio, differences, edit, full_build
 
+from cheminement import incremental
+
 TITLE = "Zorglub mediation"
 BODY = "Quaktext secret corps"
 
@@ -454,3 +456,29 @@ def test_same_size_same_mtime_edit(folio: Portfolio) -> None:
         target.write_bytes(data)
         os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     run(folio, [sneaky], [TITLE, BODY, "recits/cible"])
+
+
+def test_a_template_of_ours_replaced_in_custom_dir_makes_every_rebuild_complete(folio: Portfolio) -> None:
+    """A learner's `cheminement/macros.html` may show on a card what no key of a kept piece
+    names (here the feedback about the note): with such a template, serve rebuilds everything,
+    and private feedback leaves every page (configuration.md « Personnaliser l'apparence »)."""
+    theme = Path(__file__).resolve().parents[1] / "themes/cheminement/cheminement"
+    card = '<article class="chm-card chm-card--{{ note.kind }}">'
+    overrides = folio.root / "overrides" / "cheminement"
+    overrides.mkdir(parents=True)
+    text = (theme / "macros.html").read_text(encoding="utf-8")
+    assert card in text
+    (overrides / "macros.html").write_text(text.replace(
+        card, card + '{% for r in views.feedback.get(note.key, []) %}<p>{{ r.body }}</p>{% endfor %}'), encoding="utf-8")
+    folio.configure("dossier: true\n")
+    config = folio.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  language: fr\n", "  language: fr\n  custom_dir: overrides\n"), encoding="utf-8")
+    edit(folio, "retours/sur-note.md", "Un retour sur", "Un retour CONFIDENTIEL sur")
+    session = Session(folio.root, folio.root / "served")
+    session.rebuild()
+    assert "CONFIDENTIEL" in (session.site / "recits/index.html").read_text(encoding="utf-8")
+    edit(folio, "retours/sur-note.md", "visibilite: public", "visibilite: prive")
+    assert session.rebuild().full is incremental.Full.SETUP
+    assert differences(session.site, full_build(folio.root, folio.root / "reference")) == []
+    assert leaks(session.site, ["CONFIDENTIEL"]) == []

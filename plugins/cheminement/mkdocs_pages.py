@@ -293,11 +293,23 @@ def _unchanged() -> bool:
     return False
 
 
-def can_be_incremental(config: MkDocsConfig, ours: object) -> bool:
-    """Only our plugin and Material's search, only Markdown extensions that read no file:
-    another plugin or an include could make any page depend on any file."""
+def overrides_ours(config: MkDocsConfig, theme_dir: Path) -> bool:
+    """Whether a theme folder searched before ours replaces one of our templates
+    (configuration.md « Personnaliser l'apparence »): the learner's template may show any
+    note's data on any page, which neither incremental.py nor fragments.py can know."""
+    dirs = [Path(d) for d in config.theme.dirs]
+    before = dirs[:dirs.index(theme_dir)] if theme_dir in dirs else dirs
+    return any(next((d / "cheminement").rglob("*.html"), None) is not None for d in before)
+
+
+def can_be_incremental(config: MkDocsConfig, ours: object, theme_dir: Path) -> bool:
+    """Only our plugin and Material's search, only Markdown extensions that read no file,
+    only our own templates: another plugin, an include or a template of ours replaced in a
+    `custom_dir` could make any page (or any kept piece of one) depend on any file."""
     plugins = config.plugins.values()
     if not all(plugin is ours or type(plugin).__module__.startswith(SEARCH_MODULES) for plugin in plugins):
+        return False
+    if overrides_ours(config, theme_dir):
         return False
     return all(isinstance(name, str) and name != mkdocs_files.SNIPPETS
                and ("." not in name or name.startswith(SAFE_EXTENSION_PREFIXES))

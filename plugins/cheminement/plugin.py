@@ -236,7 +236,7 @@ class CheminementPlugin(BasePlugin[CheminementConfig]):
         (incremental.py); otherwise every page is rebuilt."""
         after = None
         if self.settings is not None and self.config.enabled and self._our_nav(config) \
-                and mkdocs_pages.can_be_incremental(config, self) \
+                and mkdocs_pages.can_be_incremental(config, self, _theme_dir()) \
                 and not self.serve_errors.every_page_changes:  # the errors' banner comes or goes
             hidden = [p for p in [*report.portfolio.notes, *report.portfolio.pages] if p.path in publication.private]
             after = incremental.snapshot(publication.public, mkdocs_files.context(config, ours, self.settings), hidden,
