@@ -7,10 +7,13 @@ conftest is called `conftest`, and the browser tests have theirs).
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 # Material prints a banner about MkDocs 2 on import; silence it the documented way.
@@ -113,3 +116,35 @@ def with_private_canaries(portfolio: Portfolio, canary: str) -> Portfolio:
         Voir [le récit caché](cache.md) et [[cache]]. <!-- {canary} --> %% {canary} %%
         """)
     return portfolio
+
+
+# -- The installed commands, as a learner runs them ----------------------------------------------
+
+BIN = Path(sys.executable).parent
+COMMAND_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def run_command(*args: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    """`cheminement …` or `mkdocs …` from this environment, never a traceback; `ok`: it must
+    succeed. No terminal on stdin: a command that would ask a question refuses instead."""
+    result = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=cwd, env=COMMAND_ENV, capture_output=True,
+                            text=True, timeout=300, stdin=subprocess.DEVNULL)
+    if ok:
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def printed_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Stand in for the PDF printer (pdf.write_pdf): the pages it was given, and a stub PDF."""
+    from cheminement import pdf
+
+    printed: list[str] = []
+
+    def fake_pdf(page: Path, output: Path) -> str:
+        printed.append(page.read_text(encoding="utf-8"))
+        output.write_bytes(b"%PDF")
+        return "test"
+
+    monkeypatch.setattr(pdf, "write_pdf", fake_pdf)
+    return printed

@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from kit import run_command
 
 from cheminement import frontmatter, schema
 from cheminement.authoring import init, journal_folder
@@ -22,36 +23,23 @@ from cheminement.editor import SNIPPETS
 from cheminement.model import Kind
 from cheminement.settings import Settings
 
-BIN = Path(sys.executable).parent
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-
-
-def run(*args: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    # No terminal on stdin: a command that would ask a question refuses instead.
-    result = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=cwd, env=ENV, capture_output=True, text=True,
-                            timeout=300, stdin=subprocess.DEVNULL)
-    if ok:
-        assert result.returncode == 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    return result
-
 
 def test_from_an_empty_folder_to_a_strict_build(tmp_path: Path) -> None:
     folio = tmp_path / "mon-portfolio"
-    run("cheminement", "init", str(folio), cwd=tmp_path)
+    run_command("cheminement", "init", str(folio), cwd=tmp_path)
     assert (folio / ".gitignore").read_text(encoding="utf-8").startswith("#")
     assert "site/" in (folio / ".gitignore").read_text(encoding="utf-8")
     attestation = tmp_path / "attestation stage.pdf"
     attestation.write_bytes(b"%PDF-1.4\n% attestation\n")
 
-    created = run("cheminement", "new", "recit", "L'écoute : mon premier atelier", "--competences",
+    created = run_command("cheminement", "new", "recit", "L'écoute : mon premier atelier", "--competences",
                   "communiquer,cooperer", "--modele", "kolb", cwd=folio).stdout
     assert "portfolio/recits/" in created and "l-ecoute-mon-premier-atelier.md" in created
-    run("cheminement", "new", "parcours", "Stage chez Acme", cwd=folio)
-    run("cheminement", "new", "trace", "Attestation de stage", "--fichier", str(attestation), "--competences", "organiser", cwd=folio)
-    run("cheminement", "new", "trace", "Article en ligne", "--lien", "https://example.org/article", cwd=folio)
-    run("cheminement", "new", "competence", "Organiser", cwd=folio)
-    run("cheminement", "new", "competence", "Négocier un accord", "--domaine", "relation", cwd=folio)
+    run_command("cheminement", "new", "parcours", "Stage chez Acme", cwd=folio)
+    run_command("cheminement", "new", "trace", "Attestation de stage", "--fichier", str(attestation), "--competences", "organiser", cwd=folio)
+    run_command("cheminement", "new", "trace", "Article en ligne", "--lien", "https://example.org/article", cwd=folio)
+    run_command("cheminement", "new", "competence", "Organiser", cwd=folio)
+    run_command("cheminement", "new", "competence", "Négocier un accord", "--domaine", "relation", cwd=folio)
 
     recit = folio / "portfolio" / "recits" / "l-ecoute-mon-premier-atelier.md"  # the title's slug, no date
     text = recit.read_text(encoding="utf-8")
@@ -61,8 +49,8 @@ def test_from_an_empty_folder_to_a_strict_build(tmp_path: Path) -> None:
     fill_in(folio / "portfolio")
     assert (folio / "portfolio" / "traces" / "attestation stage.pdf").read_bytes().startswith(b"%PDF")
 
-    run("mkdocs", "build", "--strict", cwd=folio)
-    check = run("cheminement", "check", cwd=folio).stdout
+    run_command("mkdocs", "build", "--strict", cwd=folio)
+    check = run_command("cheminement", "check", cwd=folio).stdout
     assert "0 erreur(s), 0 avertissement(s)" in check
     site = folio / "site"
     soup = BeautifulSoup((site / "competences" / "negocier-un-accord" / "index.html").read_text(encoding="utf-8"), "lxml")
@@ -75,7 +63,7 @@ def test_from_an_empty_folder_to_a_strict_build(tmp_path: Path) -> None:
 
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text("site_name: Le mien\n", encoding="utf-8")
-    result = run("cheminement", "init", str(tmp_path), cwd=tmp_path, ok=False)
+    result = run_command("cheminement", "init", str(tmp_path), cwd=tmp_path, ok=False)
     assert result.returncode == 1
     assert "mkdocs.yml" in result.stderr and "écrasés" in result.stderr
     assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == "site_name: Le mien\n"
@@ -83,34 +71,34 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
 
 
 def test_new_refuses_unknown_competences_and_existing_notes(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
     before = sorted((tmp_path / "portfolio").rglob("*"))
-    result = run("cheminement", "new", "recit", "Un récit", "--competences", "comuniquer", cwd=tmp_path, ok=False)
+    result = run_command("cheminement", "new", "recit", "Un récit", "--competences", "comuniquer", cwd=tmp_path, ok=False)
     assert result.returncode == 1
     assert "Compétence inconnue « comuniquer »" in result.stderr and "« communiquer »" in result.stderr
-    result = run("cheminement", "new", "trace", "Sans source", cwd=tmp_path, ok=False)
+    result = run_command("cheminement", "new", "trace", "Sans source", cwd=tmp_path, ok=False)
     assert result.returncode == 1 and "--fichier" in result.stderr
     assert sorted((tmp_path / "portfolio").rglob("*")) == before
-    run("cheminement", "new", "parcours", "Poste", cwd=tmp_path)
-    result = run("cheminement", "new", "parcours", "Poste", cwd=tmp_path, ok=False)
+    run_command("cheminement", "new", "parcours", "Poste", cwd=tmp_path)
+    result = run_command("cheminement", "new", "parcours", "Poste", cwd=tmp_path, ok=False)
     assert result.returncode == 1 and "existe déjà" in result.stderr
 
 
 def test_english_portfolio_and_reflection_prompts(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path), "--langue", "en", cwd=tmp_path)
-    run("cheminement", "new", "recit", "First workshop", "--modele", "gibbs", cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), "--langue", "en", cwd=tmp_path)
+    run_command("cheminement", "new", "recit", "First workshop", "--modele", "gibbs", cwd=tmp_path)
     recit = (tmp_path / "portfolio" / "recits" / "first-workshop.md").read_text(encoding="utf-8")
     assert "## Feelings" in recit and "*What did I feel and think at the time?*" in recit
-    run("mkdocs", "build", "--strict", cwd=tmp_path)
+    run_command("mkdocs", "build", "--strict", cwd=tmp_path)
     soup = BeautifulSoup((tmp_path / "site" / "chronologie" / "index.html").read_text(encoding="utf-8"), "lxml")
     assert soup.select_one("article h1").get_text().strip() == "Timeline"
 
 
 def test_lines_format_for_editors(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
     note = tmp_path / "portfolio" / "recits" / "mon-premier-recit.md"
     note.write_text(note.read_text(encoding="utf-8").replace("date: ", "date: 2025-13-01 #"), encoding="utf-8")
-    result = run("cheminement", "check", "--format", "lignes", cwd=tmp_path, ok=False)
+    result = run_command("cheminement", "check", "--format", "lignes", cwd=tmp_path, ok=False)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0].startswith("portfolio/recits/mon-premier-recit.md:3: erreur: « 2025-13-01 »")
 
@@ -130,11 +118,11 @@ def front_matter(path: Path) -> dict:
 
 def test_new_retour_is_the_exact_feedback_note_and_the_site_shows_it(tmp_path: Path) -> None:
     today = dt.date.today().isoformat()
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
-    run("cheminement", "new", "recit", "Premier atelier", "--competences", "communiquer", cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run_command("cheminement", "new", "recit", "Premier atelier", "--competences", "communiquer", cwd=tmp_path)
     recit_id = "premier-atelier"
     fill_in(tmp_path / "portfolio")
-    out = run("cheminement", "new", "retour", "--sur", recit_id, "--auteur", "Marie: Dupont #1",
+    out = run_command("cheminement", "new", "retour", "--sur", recit_id, "--auteur", "Marie: Dupont #1",
               "--competence", "communiquer=validée", "--competence", "cooperer", "--relecture", "--public",
               cwd=tmp_path).stdout
     retour = tmp_path / "portfolio" / "retours" / f"{today}-{recit_id}-marie-dupont-1.md"
@@ -144,19 +132,19 @@ def test_new_retour_is_the_exact_feedback_note_and_the_site_shows_it(tmp_path: P
         "competences:\n  communiquer: validée\n  cooperer: relue\nrelecture: true\nvisibilite: public\n---\n")
     assert front_matter(retour)["auteur"] == "Marie: Dupont #1"
     # Private by default: the folder says so, no key is needed; a file path is accepted as --sur.
-    out = run("cheminement", "new", "retour", "--sur", f"portfolio/recits/{recit_id}.md", "--auteur", "Paul",
+    out = run_command("cheminement", "new", "retour", "--sur", f"portfolio/recits/{recit_id}.md", "--auteur", "Paul",
               "Notes de séance", cwd=tmp_path).stdout
     assert "reste privé" in out
     private = tmp_path / "portfolio" / "retours" / f"{today}-{recit_id}-paul.md"
     assert front_matter(private) == {"auteur": "Paul", "date": dt.date.today(), "sur": f"recits/{recit_id}",
                                      "titre": "Notes de séance"}
-    refused = run("cheminement", "new", "retour", "--sur", "Organizer", "--auteur", "Paul", cwd=tmp_path, ok=False)
+    refused = run_command("cheminement", "new", "retour", "--sur", "Organizer", "--auteur", "Paul", cwd=tmp_path, ok=False)
     assert refused.returncode == 1 and "Vouliez-vous dire « organiser » ?" in refused.stderr
-    run("cheminement", "new", "retour", "--sur", "organiser", "--auteur", "Paul", cwd=tmp_path)
+    run_command("cheminement", "new", "retour", "--sur", "organiser", "--auteur", "Paul", cwd=tmp_path)
     assert front_matter(tmp_path / "portfolio" / "retours" / f"{today}-organiser-paul.md")["sur"] == "competences/organiser"
 
-    assert "0 erreur(s), 0 avertissement(s)" in run("cheminement", "check", cwd=tmp_path).stdout
-    run("mkdocs", "build", "--strict", cwd=tmp_path)
+    assert "0 erreur(s), 0 avertissement(s)" in run_command("cheminement", "check", cwd=tmp_path).stdout
+    run_command("mkdocs", "build", "--strict", cwd=tmp_path)
     page = BeautifulSoup((tmp_path / "site" / "competences" / "communiquer" / "index.html").read_text(encoding="utf-8"), "lxml")
     assert "validée" in page.select_one("dl.chm-facts").get_text()
     site_text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html"))
@@ -164,8 +152,8 @@ def test_new_retour_is_the_exact_feedback_note_and_the_site_shows_it(tmp_path: P
 
 
 def test_new_retour_refuses_unknown_and_ambiguous_ids(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
-    run("cheminement", "new", "trace", "Grille", "--lien", "https://example.org/grille", cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run_command("cheminement", "new", "trace", "Grille", "--lien", "https://example.org/grille", cwd=tmp_path)
     (tmp_path / "portfolio" / "recits" / "grille.md").write_text("---\ntitre: Grille\ndate: 2024\n---\n", encoding="utf-8")
     before = sorted((tmp_path / "portfolio").rglob("*"))
     refusals = {
@@ -180,31 +168,31 @@ def test_new_retour_refuses_unknown_and_ambiguous_ids(tmp_path: Path) -> None:
         ("--sur", "traces/grille"): ["--auteur"],
     }
     for args, expected in refusals.items():
-        result = run("cheminement", "new", "retour", *args, cwd=tmp_path, ok=False)
+        result = run_command("cheminement", "new", "retour", *args, cwd=tmp_path, ok=False)
         assert result.returncode == 1, args
         assert all(part in result.stderr for part in expected), (args, result.stderr)
-    result = run("cheminement", "new", "retour", "--auteur", "A", cwd=tmp_path, ok=False)
+    result = run_command("cheminement", "new", "retour", "--auteur", "A", cwd=tmp_path, ok=False)
     assert result.returncode == 2 and "--sur" in result.stderr
     assert sorted((tmp_path / "portfolio").rglob("*")) == before
-    run("cheminement", "new", "retour", "--sur", "Traces/grille", "--auteur", "A", cwd=tmp_path)
+    run_command("cheminement", "new", "retour", "--sur", "Traces/grille", "--auteur", "A", cwd=tmp_path)
     written = next((tmp_path / "portfolio" / "retours").glob("*-grille-a.md"))
     assert front_matter(written)["sur"] == "traces/grille"
-    result = run("cheminement", "new", "retour", "--sur", "traces/grille", "--auteur", "A", cwd=tmp_path, ok=False)
+    result = run_command("cheminement", "new", "retour", "--sur", "traces/grille", "--auteur", "A", cwd=tmp_path, ok=False)
     assert result.returncode == 1 and "existe déjà" in result.stderr
-    assert "0 erreur(s)" in run("cheminement", "check", cwd=tmp_path).stdout
+    assert "0 erreur(s)" in run_command("cheminement", "check", cwd=tmp_path).stdout
 
 
 def test_new_journal_is_private_by_its_folder(tmp_path: Path) -> None:
     today = dt.date.today().isoformat()
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
-    out = run("cheminement", "new", "journal", "Doutes : la suite", cwd=tmp_path).stdout
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    out = run_command("cheminement", "new", "journal", "Doutes : la suite", cwd=tmp_path).stdout
     entry = tmp_path / "portfolio" / "journal" / f"{today}-doutes-la-suite.md"
     assert f"portfolio/journal/{entry.name}" in out and "privée par son dossier (journal/)" in out
     assert front_matter(entry) == {"titre": "Doutes : la suite", "date": dt.date.today()}
-    assert "0 erreur(s), 0 avertissement(s)" in run("cheminement", "check", cwd=tmp_path).stdout
-    published = run("cheminement", "publication", "--format", "json", cwd=tmp_path).stdout
+    assert "0 erreur(s), 0 avertissement(s)" in run_command("cheminement", "check", cwd=tmp_path).stdout
+    published = run_command("cheminement", "publication", "--format", "json", cwd=tmp_path).stdout
     assert f"journal/{entry.name}" in json.loads(published)["private"]
-    result = run("cheminement", "new", "journal", cwd=tmp_path, ok=False)
+    result = run_command("cheminement", "new", "journal", cwd=tmp_path, ok=False)
     assert result.returncode == 2 and "titre" in result.stderr
 
 
@@ -216,18 +204,18 @@ def test_journal_folder_is_a_private_folder_holding_no_note_kind(tmp_path: Path)
 
 
 def test_new_competence_recognises_a_title(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
-    out = run("cheminement", "new", "competence", "coopérer dans l’ÉQUIPE", cwd=tmp_path, ok=False)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    out = run_command("cheminement", "new", "competence", "coopérer dans l’ÉQUIPE", cwd=tmp_path, ok=False)
     assert out.returncode == 1 and "--domaine" in out.stderr  # not the title: a new competence
-    out = run("cheminement", "new", "competence", "Coopérer dans une EQUIPE", cwd=tmp_path).stdout
+    out = run_command("cheminement", "new", "competence", "Coopérer dans une EQUIPE", cwd=tmp_path).stdout
     assert "Créé : portfolio/competences/cooperer.md" in out and "« cooperer »" in out
     assert front_matter(tmp_path / "portfolio" / "competences" / "cooperer.md") == {
         "niveau": "À compléter", "objectif": "À compléter"}
     fill_in(tmp_path / "portfolio")
-    result = run("cheminement", "new", "competence", "Communiquer avec des publics variés", cwd=tmp_path, ok=False)
+    result = run_command("cheminement", "new", "competence", "Communiquer avec des publics variés", cwd=tmp_path, ok=False)
     assert result.returncode == 1 and "« communiquer » a déjà sa page" in result.stderr
     assert not list((tmp_path / "portfolio" / "competences").glob("communiquer-*"))
-    assert "0 erreur(s), 0 avertissement(s)" in run("cheminement", "check", cwd=tmp_path).stdout
+    assert "0 erreur(s), 0 avertissement(s)" in run_command("cheminement", "check", cwd=tmp_path).stdout
 
 
 # -- The editor: what `init` sets up for VS Code ------------------------------------------------------
@@ -240,7 +228,7 @@ def vscode_json(root: Path, name: str) -> dict:
 
 
 def test_init_sets_up_vscode_for_the_portfolio(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
     settings = vscode_json(tmp_path, "settings.json")
     association = settings["yaml.schemas"]
     assert association == {".cheminement/schemas/referentiel.schema.json": ["/portfolio/referentiel.yml"]}
@@ -262,7 +250,7 @@ def test_init_sets_up_vscode_for_the_portfolio(tmp_path: Path) -> None:
 
 
 def test_init_in_english_labels_the_editor_in_english(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path), "--langue", "en", cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), "--langue", "en", cwd=tmp_path)
     assert vscode_json(tmp_path, "tasks.json")["tasks"][0]["label"] == "Check the portfolio"
     story = vscode_json(tmp_path, SNIPPETS)["Cheminement — story"]
     assert story["prefix"] == ["recit", "story"] and story["description"] == "Front matter of a Cheminement note: story"
@@ -280,7 +268,7 @@ def expand(body: list[str], today: dt.date) -> str:
 
 
 def test_snippets_offer_the_referentiel_and_the_allowed_values_and_make_valid_notes(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
     snippets = vscode_json(tmp_path, SNIPPETS)
     assert {s["prefix"][0] for s in snippets.values()} == {kind.value for kind in Kind}
     assert all(s["scope"] == "markdown" for s in snippets.values())
@@ -317,7 +305,7 @@ def test_snippets_offer_the_referentiel_and_the_allowed_values_and_make_valid_no
 def test_the_check_task_puts_each_problem_on_its_file_and_line(tmp_path: Path) -> None:
     """The task's problem matchers, applied to what `cheminement check --format lignes`
     prints from the project's folder (where VS Code runs tasks), find every problem."""
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
     docs = tmp_path / "portfolio"
     recit = docs / "recits" / "mon-premier-recit.md"
     recit.write_text(recit.read_text(encoding="utf-8").replace("modele: quoi-et-alors", "modele: gibs\nhumeur: bonne"),
@@ -326,7 +314,7 @@ def test_the_check_task_puts_each_problem_on_its_file_and_line(tmp_path: Path) -
     (task,) = vscode_json(tmp_path, "tasks.json")["tasks"]
     matchers = task["problemMatcher"]
     for lang in ("fr", "en"):
-        output = run("cheminement", "check", "--format", "lignes", "--langue", lang, cwd=tmp_path, ok=False).stdout
+        output = run_command("cheminement", "check", "--format", "lignes", "--langue", lang, cwd=tmp_path, ok=False).stdout
         found = set()
         for line in output.splitlines():
             hits = [(m, match) for m in matchers if (match := re.match(m["pattern"]["regexp"], line))]
@@ -342,11 +330,11 @@ def test_the_check_task_puts_each_problem_on_its_file_and_line(tmp_path: Path) -
 
 
 def test_the_schema_command_follows_the_referentiel(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
     referentiel = tmp_path / "portfolio" / "referentiel.yml"
     text = referentiel.read_text(encoding="utf-8").replace("Expertise]", "Expertise, Transmission]")
     referentiel.write_text(text + "      - id: negocier\n        titre: Négocier\n", encoding="utf-8")
-    out = run("cheminement", "schema", cwd=tmp_path).stdout
+    out = run_command("cheminement", "schema", cwd=tmp_path).stdout
     assert "recit.schema.json" in out and SNIPPETS in out
     recit = json.loads((tmp_path / ".cheminement" / "schemas" / "recit.schema.json").read_text(encoding="utf-8"))
     assert "negocier" in recit["definitions"]["competences"]["anyOf"][1]["anyOf"][0]["enum"]
@@ -364,7 +352,7 @@ def test_init_keeps_the_learner_s_own_vscode_settings(tmp_path: Path) -> None:
                                        encoding="utf-8")
     (vscode / "extensions.json").write_text('{"recommendations": ["redhat.vscode-yaml", "davidanson.vscode-markdownlint"]}',
                                             encoding="utf-8")
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
     settings = vscode_json(tmp_path, "settings.json")
     assert settings["editor.fontSize"] == 16 and settings["[markdown]"] == {"editor.wordWrap": "off"}
     assert settings["yaml.schemas"] == {"autre.json": "x.yml",

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from kit import ROOT, Portfolio
+from kit import ROOT, Portfolio, printed_pages
 from mkdocs.exceptions import Abort
 from sitecheck import broken_links
 
-from cheminement import dossier, dossier_html, pdf
+from cheminement import dossier, dossier_html
 from cheminement.cli import main
 from cheminement.dates import PartialDate
 from cheminement.settings import DossierSelection
@@ -223,14 +223,7 @@ def test_command_checks_its_options_then_prints_the_selection(rich: Portfolio, t
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(main, ["dossier", str(rich.root), "--pdf", str(tmp_path / "x.pdf"), "--depuis", "hier"])
     assert result.exit_code == 2 and "--depuis" in result.output and "n'est pas une date" in result.output
-    printed: list[str] = []
-
-    def fake_pdf(page: Path, output: Path) -> str:
-        printed.append(page.read_text(encoding="utf-8"))
-        output.write_bytes(b"%PDF")
-        return "test"
-
-    monkeypatch.setattr(pdf, "write_pdf", fake_pdf)
+    printed = printed_pages(monkeypatch)
     result = CliRunner().invoke(main, ["dossier", str(rich.root), "--pdf", str(tmp_path / "x.pdf"),
                                        "--competence", "evaluation", "--competence", "alliance", "--jusqu-a", "2023"])
     assert result.exit_code == 0, result.output

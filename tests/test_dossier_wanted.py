@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from kit import Portfolio
+from kit import Portfolio, printed_pages
 
-from cheminement import dossier, pdf
+from cheminement import dossier
 from cheminement.cli import main
 
 
@@ -88,14 +88,7 @@ def test_dossier_false_still_turns_it_off(empty_portfolio: Portfolio) -> None:
 
 def test_the_command_prints_the_whole_dossier_of_a_large_portfolio(
         large: Portfolio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    printed: list[str] = []
-
-    def fake_pdf(page: Path, output: Path) -> str:
-        printed.append(page.read_text(encoding="utf-8"))
-        output.write_bytes(b"%PDF")
-        return "test"
-
-    monkeypatch.setattr(pdf, "write_pdf", fake_pdf)
+    printed = printed_pages(monkeypatch)
     result = CliRunner().invoke(main, ["dossier", str(large.root), "--pdf", str(tmp_path / "x.pdf")])
     assert result.exit_code == 0, result.output
     assert printed and all(f"Texte {index}." in printed[0] for index in range(dossier.WHOLE_LIMIT + 1))

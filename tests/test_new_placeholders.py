@@ -4,31 +4,19 @@ it; `check` reports exactly those lines until they are filled, and the site does
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from kit import run_command
 
 from cheminement import schema
 from cheminement.check import analyse
 from cheminement.settings import Settings
 
-BIN = Path(sys.executable).parent
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 SAID = {"fr": ("À compléter", "reste à compléter", "l'une de ces valeurs"),
         "en": ("To fill in", "is still to be filled in", "one of these values")}
 
-
-def run(*args: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=cwd, env=ENV, capture_output=True, text=True,
-                            timeout=300, stdin=subprocess.DEVNULL)
-    assert "Traceback" not in result.stdout + result.stderr
-    if ok:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
 
 
 def placeholder_lines(path: Path, value: str) -> dict[int, str]:
@@ -44,7 +32,7 @@ def placeholder_lines(path: Path, value: str) -> dict[int, str]:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_kind_of_new_note_leaves_placeholders_that_check_flags_until_filled(tmp_path: Path, lang: str) -> None:
     value, problem, fix = SAID[lang]
-    run("cheminement", "init", str(tmp_path), "--langue", lang, cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), "--langue", lang, cwd=tmp_path)
     docs = tmp_path / "portfolio"
     referentiel = docs / "referentiel.yml"
     # The levels offered are the référentiel's, whatever they are.
@@ -54,18 +42,18 @@ def test_every_kind_of_new_note_leaves_placeholders_that_check_flags_until_fille
     for path in docs.rglob("*.md"):  # the starter's own levels, in the new scale
         path.write_text(re.sub(r"(Découverte|Discovery|Application|Maîtrise|Mastery)$", "Notions",
                                path.read_text(encoding="utf-8"), flags=re.MULTILINE), encoding="utf-8")
-    assert "0 erreur" in run("cheminement", "check", "--langue", "fr", cwd=tmp_path).stdout
+    assert "0 erreur" in run_command("cheminement", "check", "--langue", "fr", cwd=tmp_path).stdout
     (tmp_path / "preuve.pdf").write_bytes(b"%PDF-1.4\n")
-    out = run("cheminement", "new", "recit", "Atelier", "--competences", "communiquer,organiser", cwd=tmp_path).stdout
+    out = run_command("cheminement", "new", "recit", "Atelier", "--competences", "communiquer,organiser", cwd=tmp_path).stdout
     assert "communiquer, organiser" in out  # the notice names what to fill in
-    run("cheminement", "new", "parcours", "Poste", "--competences", "cooperer", cwd=tmp_path)
-    run("cheminement", "new", "trace", "Preuve", "--fichier", str(tmp_path / "preuve.pdf"), "--competences", "organiser",
+    run_command("cheminement", "new", "parcours", "Poste", "--competences", "cooperer", cwd=tmp_path)
+    run_command("cheminement", "new", "trace", "Preuve", "--fichier", str(tmp_path / "preuve.pdf"), "--competences", "organiser",
         cwd=tmp_path)
-    run("cheminement", "new", "competence", "Coopérer", cwd=tmp_path)
-    run("cheminement", "new", "competence", "Négocier", "--domaine", "relation", cwd=tmp_path)
-    run("cheminement", "new", "retour", "--sur", "atelier", "--auteur", "Marie", "--competence", "communiquer=validee",
+    run_command("cheminement", "new", "competence", "Coopérer", cwd=tmp_path)
+    run_command("cheminement", "new", "competence", "Négocier", "--domaine", "relation", cwd=tmp_path)
+    run_command("cheminement", "new", "retour", "--sur", "atelier", "--auteur", "Marie", "--competence", "communiquer=validee",
         cwd=tmp_path)
-    run("cheminement", "new", "journal", "Doutes", cwd=tmp_path)
+    run_command("cheminement", "new", "journal", "Doutes", cwd=tmp_path)
 
     levels = " | ".join(scale)
     expected = {
@@ -83,7 +71,7 @@ def test_every_kind_of_new_note_leaves_placeholders_that_check_flags_until_fille
     assert len(untouched) == 3 and all(path.read_text(encoding="utf-8").startswith("---\n") for path in untouched)
     assert all(not placeholder_lines(path, value) and value not in path.read_text(encoding="utf-8") for path in untouched)
 
-    result = run("cheminement", "check", "--format", "json", "--langue", lang, cwd=tmp_path, ok=False)
+    result = run_command("cheminement", "check", "--format", "json", "--langue", lang, cwd=tmp_path, ok=False)
     assert result.returncode == 1
     problems = json.loads(result.stdout)
     assert {(p["file"], p["line"]) for p in problems} == {(f, n) for f, lines in expected.items() for n in lines}
@@ -91,7 +79,7 @@ def test_every_kind_of_new_note_leaves_placeholders_that_check_flags_until_fille
     for p in problems:
         if p["file"] != "parcours/poste.md" or p["line"] == 3:
             assert fix in p["suggestion"] and (", ".join(scale) in p["suggestion"] or "emploi" in p["suggestion"])
-    assert run("mkdocs", "build", "--strict", cwd=tmp_path, ok=False).returncode != 0
+    assert run_command("mkdocs", "build", "--strict", cwd=tmp_path, ok=False).returncode != 0
 
     # Filled with values the comments offer: clean, and built.
     for file in expected:
@@ -99,8 +87,8 @@ def test_every_kind_of_new_note_leaves_placeholders_that_check_flags_until_fille
         text = re.sub(rf": {value}  # ([^|\n]+?) \|.*", r": \1", path.read_text(encoding="utf-8"))
         text = re.sub(rf"^debut: {value}  #.*", "debut: 2024-09", text, flags=re.MULTILINE)
         path.write_text(re.sub(rf"^fin: {value}  #.*", "fin: 2025", text, flags=re.MULTILINE), encoding="utf-8")
-    assert "0 erreur(s), 0 avertissement(s)" in run("cheminement", "check", "--langue", "fr", cwd=tmp_path).stdout
-    run("mkdocs", "build", "--strict", cwd=tmp_path)
+    assert "0 erreur(s), 0 avertissement(s)" in run_command("cheminement", "check", "--langue", "fr", cwd=tmp_path).stdout
+    run_command("mkdocs", "build", "--strict", cwd=tmp_path)
 
 
 def test_a_placeholder_is_said_once_whatever_its_key_and_spelling(tmp_path: Path) -> None:
@@ -133,34 +121,34 @@ def test_a_placeholder_is_said_once_whatever_its_key_and_spelling(tmp_path: Path
 
 
 def test_new_names_a_note_by_its_title_and_keeps_ids_unambiguous(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
     docs = tmp_path / "portfolio"
-    out = run("cheminement", "new", "recit", "Communiquer", cwd=tmp_path).stdout
+    out = run_command("cheminement", "new", "recit", "Communiquer", cwd=tmp_path).stdout
     assert "portfolio/recits/communiquer-2.md" in out and "[[communiquer-2]]" in out
     assert not (docs / "recits" / "communiquer.md").exists()  # `[[communiquer]]` stays the competence
-    run("cheminement", "new", "trace", "Communiquer", "--lien", "https://example.org/", cwd=tmp_path)
+    run_command("cheminement", "new", "trace", "Communiquer", "--lien", "https://example.org/", cwd=tmp_path)
     assert (docs / "traces" / "communiquer-3.md").is_file()
-    result = run("cheminement", "new", "recit", "Communiquer-2", cwd=tmp_path, ok=False)
+    result = run_command("cheminement", "new", "recit", "Communiquer-2", cwd=tmp_path, ok=False)
     assert result.returncode == 1 and "existe déjà" in result.stderr
     # A dated file name of the format's first version is still the note's id.
     (docs / "recits" / "2024-03-01-atelier.md").write_text("---\ntitre: Atelier\ndate: 2024-03-01\n---\nTexte.\n",
                                                            encoding="utf-8")
-    run("cheminement", "new", "retour", "--sur", "2024-03-01-atelier", "--auteur", "Marie", cwd=tmp_path)
-    assert "0 erreur(s), 0 avertissement(s)" in run("cheminement", "check", cwd=tmp_path).stdout
+    run_command("cheminement", "new", "retour", "--sur", "2024-03-01-atelier", "--auteur", "Marie", cwd=tmp_path)
+    assert "0 erreur(s), 0 avertissement(s)" in run_command("cheminement", "check", cwd=tmp_path).stdout
 
 
 def test_a_note_is_never_named_like_a_section_page_nor_too_long_for_the_disk(tmp_path: Path) -> None:
     """`index.md` would become the récits' introduction and its claims would count nowhere;
     a pasted paragraph as title would make a name no file system takes."""
-    run("cheminement", "init", str(tmp_path), cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path), cwd=tmp_path)
     docs = tmp_path / "portfolio"
-    run("cheminement", "new", "recit", "Index", cwd=tmp_path)
-    run("cheminement", "new", "trace", "README", "--lien", "https://example.org/", cwd=tmp_path)
+    run_command("cheminement", "new", "recit", "Index", cwd=tmp_path)
+    run_command("cheminement", "new", "trace", "README", "--lien", "https://example.org/", cwd=tmp_path)
     assert (docs / "recits" / "index-2.md").is_file() and not (docs / "recits" / "index.md").exists()
     assert (docs / "traces" / "readme-2.md").is_file()
     long_title = "Une phrase très longue collée depuis un traitement de texte " * 8
-    run("cheminement", "new", "recit", long_title, cwd=tmp_path)
+    run_command("cheminement", "new", "recit", long_title, cwd=tmp_path)
     made = [p for p in (docs / "recits").glob("une-phrase-tres-longue*.md")]
     assert len(made) == 1 and len(made[0].name.encode()) <= 90
-    before = run("cheminement", "check", cwd=tmp_path).stdout
+    before = run_command("cheminement", "check", cwd=tmp_path).stdout
     assert "3 récits" in before  # mon-premier-recit, index-2 and the long one: each a note

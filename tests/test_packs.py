@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from kit import FIXTURES, ROOT, Portfolio
+from kit import FIXTURES, ROOT, Portfolio, run_command
 
 from cheminement import packs
 from cheminement.check import analyse
 from cheminement.cli import main
 from cheminement.settings import Settings
 
-BIN = Path(sys.executable).parent
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 RNCP = FIXTURES / "rncp" / "RNCP37488.xml"
 SCHEMA = ROOT / "plugins" / "cheminement" / "schemas" / "portfolio.schema.json"
 
@@ -132,24 +127,16 @@ def test_every_pack_builds_with_links_levels_and_urls(tmp_path: Path, name: str,
 # -- init --referentiel --------------------------------------------------------------------------
 
 
-def run(*args: str, cwd: Path, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([str(BIN / args[0]), *args[1:]], cwd=cwd, env=ENV, capture_output=True, text=True,
-                            timeout=300, stdin=subprocess.DEVNULL)
-    if ok:
-        assert result.returncode == 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    return result
-
 
 def test_init_with_the_crcn_builds_strictly_and_shows_it_beside_the_starter(tmp_path: Path) -> None:
     from bs4 import BeautifulSoup
 
-    run("cheminement", "init", str(tmp_path / "p"), "--referentiel", "crcn", cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path / "p"), "--referentiel", "crcn", cwd=tmp_path)
     folder = tmp_path / "p"
     data = yaml.safe_load((folder / "portfolio" / "referentiel.yml").read_text(encoding="utf-8"))
     assert [f["id"] for f in data["referentiels"]] == ["referentiel", "crcn"]
-    run("cheminement", "check", cwd=folder)
-    run("mkdocs", "build", "--strict", cwd=folder)
+    run_command("cheminement", "check", cwd=folder)
+    run_command("mkdocs", "build", "--strict", cwd=folder)
     index = BeautifulSoup((folder / "site" / "competences" / "index.html").read_text(encoding="utf-8"), "lxml")
     groups = index.select("section.chm-framework")
     assert [g.h2.get_text(strip=True) for g in groups] == [
@@ -166,14 +153,14 @@ def test_init_with_the_crcn_builds_strictly_and_shows_it_beside_the_starter(tmp_
 
 
 def test_init_with_an_unknown_pack_writes_nothing(tmp_path: Path) -> None:
-    result = run("cheminement", "init", str(tmp_path / "p"), "--referentiel", "crnc", cwd=tmp_path, ok=False)
+    result = run_command("cheminement", "init", str(tmp_path / "p"), "--referentiel", "crnc", cwd=tmp_path, ok=False)
     assert result.returncode == 1
     assert "« crnc »" in result.stderr and "crcn, digcomp" in result.stderr
     assert not (tmp_path / "p").exists()
 
 
 def test_init_in_english_with_digcomp_is_in_english(tmp_path: Path) -> None:
-    run("cheminement", "init", str(tmp_path / "p"), "--referentiel", "digcomp", "--langue", "en", cwd=tmp_path)
+    run_command("cheminement", "init", str(tmp_path / "p"), "--referentiel", "digcomp", "--langue", "en", cwd=tmp_path)
     data = yaml.safe_load((tmp_path / "p" / "portfolio" / "referentiel.yml").read_text(encoding="utf-8"))
     assert data["referentiels"][1]["domaines"][3]["titre"] == "Safety"
     assert data["referentiels"][1]["echelle"][0] == "Foundation 1"
